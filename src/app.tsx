@@ -1,0 +1,76 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { sql } from 'drizzle-orm';
+import type { AppEnv, Deps } from './deps';
+import { ApiError } from './errors';
+import { wantsJson } from './http';
+import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
+import { stylesheet } from './pages/layout';
+import { MessagePage } from './pages/pages';
+import { pickLang } from './pages/i18n';
+import { confirmRoutes } from './routes/confirm';
+import { subscribeRoutes } from './routes/subscribe';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+
+/**
+ * Everything listgate answers, wired to the given ports. No side effects at import:
+ * both entries (Node, Workers) and the tests build their own app.
+ */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async function injectDeps(c, next) {
+    c.set('deps', deps);
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || crypto.randomUUID());
+    await next();
+    c.header('X-Request-Id', c.get('requestId'));
+  });
+  app.use('*', requestLog());
+  app.use('*', securityHeaders());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('payload_too_large', `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    await c.get('deps').db.get(sql`SELECT 1`);
+    return c.json({ status: 'ok' });
+  });
+  app.get('/assets/listgate.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+
+  app.route('/', subscribeRoutes);
+  app.route('/', confirmRoutes);
+  app.route('/', unsubscribeRoutes);
+
+  app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      return problem(c, new ApiError(err.status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'The request could not be read.'));
+    }
+    c.get('deps')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: err.name, message: err.message, stack: err.stack });
+    return problem(c, new ApiError('internal', 'Something went wrong on our side. Try again later.'));
+  });
+  return app;
+}
+
+/** The one error shape: problem+json for JSON requests, a page with the same status for browsers. */
+function problem(c: Context<AppEnv>, err: ApiError) {
+  for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+  if (wantsJson(c) || c.req.path.startsWith('/v1/') || c.req.path.startsWith('/webhooks/')) {
+    return c.body(JSON.stringify({ ...err.toProblem(), instance: c.get('requestId') }), err.status, {
+      'Content-Type': 'application/problem+json',
+    });
+  }
+  const lang = pickLang(undefined, c.req.header('accept-language'));
+  const title = err.code === 'gone' ? 'expiredTitle' : err.code === 'invalid_token' ? 'invalidLinkTitle' : 'errorTitle';
+  const body = err.code === 'gone' ? 'expiredBody' : err.code === 'invalid_token' ? 'invalidLinkBody' : undefined;
+  return c.html(<MessagePage lang={lang} title={title} body={body} detail={body ? undefined : err.detail} />, err.status);
+}

@@ -1,0 +1,30 @@
+import type { Clock, Db, Logger } from './deps';
+import type { Config } from './config';
+import { ensureDefaultList } from './db/queries/lists';
+import { getOrCreateSetting } from './db/queries/settings';
+import { hex, importHmacKey } from './domain/ids';
+import { createTokens, type Tokens } from './domain/tokens';
+
+const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(bytes)));
+
+/**
+ * What both entries need from the database before serving: the token keys (a dev secret kept
+ * in the database when TOKEN_SECRET is unset), the per-installation hash key, the default list.
+ */
+export async function prepareInstallation(
+  db: Db,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ tokens: Tokens; hashKey: CryptoKey }> {
+  let secret = config.TOKEN_SECRET;
+  if (!secret) {
+    // loadConfig has already refused production without TOKEN_SECRET.
+    secret = (await getOrCreateSetting(db, 'dev_token_secret', () => randomHex(32))).value;
+    logger.warn('TOKEN_SECRET is not set: using a development secret kept in the database. Set TOKEN_SECRET in production.');
+  }
+  const hashSetting = await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32));
+  await ensureDefaultList(db, clock.now());
+  const tokens = await createTokens({ secret, previous: config.TOKEN_SECRET_PREVIOUS, now: () => clock.now() });
+  return { tokens, hashKey: await importHmacKey(hashSetting.value) };
+}

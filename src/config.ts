@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const num = (def: number) => z.coerce.number().positive().default(def);
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+/** The environment as the contract names it; defaults fit one busy list. */
+export const envSchema = z.object({
+  NODE_ENV: optional,
+  PORT: int(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+  DATABASE_PATH: z.string().default('./data/listgate.db'),
+  TOKEN_SECRET: optional,
+  TOKEN_SECRET_PREVIOUS: optional,
+  ADMIN_TOKEN: optional,
+  MAIL_TRANSPORT: z.enum(['resend', 'smtp', 'log']).optional().or(z.literal('').transform(() => undefined)),
+  RESEND_API_KEY: optional,
+  RESEND_BASE_URL: optional,
+  SMTP_URL: optional,
+  MAIL_FROM: z.string().default('listgate <onboarding@localhost>'),
+  MAIL_RATE_PER_SECOND: num(2),
+  CONFIRM_TTL_HOURS: num(48),
+  TRUST_PROXY: flag,
+  RESEND_WEBHOOK_SECRET: optional,
+  SES_TOPIC_ARNS: optional.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  TURNSTILE_VERIFY_URL: z.url().default('https://challenges.cloudflare.com/turnstile/v0/siteverify'),
+  CHECK_MX: flag,
+  /** Signups per client address per list: bucket size and refill per minute. */
+  RATE_LIMIT_SIGNUP_BURST: int(5),
+  RATE_LIMIT_SIGNUP_PER_MINUTE: num(10),
+  /** Signups per list from all clients, per minute (a ceiling against floods). */
+  RATE_LIMIT_LIST_PER_MINUTE: num(600),
+  /** Confirm/unsubscribe/other POSTs per client address per minute. */
+  RATE_LIMIT_ACTION_PER_MINUTE: num(60),
+  SOFT_BOUNCE_LIMIT: int(3),
+  SOFT_BOUNCE_WINDOW_DAYS: num(30),
+  MAX_BODY_BYTES: int(16 * 1024),
+  OUTBOX_MAX_ATTEMPTS: int(12),
+  OUTBOX_MAX_AGE_HOURS: num(24),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type Config = z.output<typeof envSchema> & {
+  production: boolean;
+  mailTransport: 'resend' | 'smtp' | 'log';
+};
+
+export class ConfigError extends Error {}
+
+/** Validates the environment and applies the production rules; throws ConfigError with every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const production = c.NODE_ENV === 'production';
+  const problems: string[] = [];
+  for (const name of ['TOKEN_SECRET', 'TOKEN_SECRET_PREVIOUS'] as const) {
+    const v = c[name];
+    if (v !== undefined && new TextEncoder().encode(v).length < 32) problems.push(`${name} must be at least 32 bytes`);
+  }
+  if (production && !c.TOKEN_SECRET) problems.push('TOKEN_SECRET is required when NODE_ENV=production');
+  let mailTransport = c.MAIL_TRANSPORT ?? (c.RESEND_API_KEY ? 'resend' : c.SMTP_URL && production ? 'smtp' : undefined);
+  if (!mailTransport) {
+    if (production) problems.push('set MAIL_TRANSPORT (resend or smtp; log only when chosen explicitly) in production');
+    mailTransport = 'log';
+  }
+  if (mailTransport === 'resend' && !c.RESEND_API_KEY) problems.push('MAIL_TRANSPORT=resend needs RESEND_API_KEY');
+  if (mailTransport === 'smtp' && !c.SMTP_URL) problems.push('MAIL_TRANSPORT=smtp needs SMTP_URL');
+  if (c.ADMIN_TOKEN !== undefined && c.ADMIN_TOKEN.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  if (problems.length) throw new ConfigError(`invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return { ...c, production, mailTransport };
+}

@@ -1,0 +1,51 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../../deps';
+import { lists } from '../schema';
+
+export type List = typeof lists.$inferSelect;
+export type ListSettings = Omit<typeof lists.$inferInsert, 'id' | 'slug' | 'createdAt' | 'updatedAt' | `count${string}`>;
+
+export async function findList(db: Db, slug: string): Promise<List | undefined> {
+  return db.select().from(lists).where(eq(lists.slug, slug)).get();
+}
+
+export async function findListById(db: Db, id: number): Promise<List | undefined> {
+  return db.select().from(lists).where(eq(lists.id, id)).get();
+}
+
+export async function allLists(db: Db): Promise<List[]> {
+  return db.select().from(lists).orderBy(asc(lists.slug)).all();
+}
+
+/** Creates or replaces a list's settings in one statement; `created` tells which happened. */
+export async function putList(db: Db, slug: string, values: ListSettings, now: number): Promise<{ list: List; created: boolean }> {
+  const settings = {
+    name: values.name,
+    from: values.from ?? null,
+    language: values.language ?? 'en',
+    redirectPending: values.redirectPending ?? null,
+    redirectConfirmed: values.redirectConfirmed ?? null,
+    allowedOrigins: values.allowedOrigins ?? [],
+    turnstileSiteKey: values.turnstileSiteKey ?? null,
+    turnstileSecret: values.turnstileSecret ?? null,
+    checkMx: values.checkMx ?? false,
+    blockDisposable: values.blockDisposable ?? false,
+    updatedAt: now,
+  };
+  const existing = await findList(db, slug);
+  const list = await db
+    .insert(lists)
+    .values({ ...settings, slug, createdAt: now })
+    .onConflictDoUpdate({ target: lists.slug, set: settings })
+    .returning()
+    .get();
+  return { list, created: !existing };
+}
+
+/** The zero-configuration default list; does nothing when it already exists. */
+export async function ensureDefaultList(db: Db, now: number): Promise<void> {
+  await db
+    .insert(lists)
+    .values({ slug: 'newsletter', name: 'Newsletter', createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+}

@@ -1,0 +1,227 @@
+import { and, eq, exists, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Atomic, Db } from '../../deps';
+import { addresses, lists, outbox, type OutboxMessage, subscriptions, suppressions } from '../schema';
+
+export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
+export const MAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** What a signup's read phase learns; the same one query runs whatever the address's state. */
+export async function findSignupTarget(db: Db, listId: number, key: string) {
+  return db
+    .select({ state: subscriptions.state, signupId: subscriptions.signupId })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.listId, listId), eq(subscriptions.key, key)))
+    .get();
+}
+
+export type SignupWrite = {
+  listId: number;
+  email: string;
+  key: string;
+  name: string | null;
+  hash: string;
+  now: number;
+  expiresAt: number;
+  /** Fresh id for a new or renewed signup; a pending row keeps its own. */
+  freshSignupId: string;
+  /** The signup id the rendered mail's token names. */
+  mailSignupId: string;
+  unsubToken: string;
+  mailNonce: string;
+  message: OutboxMessage;
+  ip: string;
+  userAgent: string | null;
+  source: string | null;
+};
+
+/**
+ * The whole signup as one atomic group of statements, the same group for every state;
+ * the WHERE clauses decide what each one does:
+ *  1. the address row for the mail cap (not for suppressed addresses);
+ *  2. the subscription: inserted, renewed (pending/unsubscribed/suppressed-then-lifted) or left alone;
+ *  3. the cap: admits a mail only for a pending signup whose token we rendered, and only within
+ *     one per 15 minutes and three per 24 hours (the three newest mail times live on the address);
+ *  4. the outbox job, only when (3) admitted it: the signup and its mail commit together.
+ */
+export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void> {
+  const notSuppressed = sql`NOT EXISTS (SELECT 1 FROM ${suppressions} WHERE ${suppressions.hash} = ${w.hash})`;
+  await atomic((db) => [
+    db
+      .insert(addresses)
+      .select(
+        db
+          .select({ key: sql<string>`${w.key}`.as('key'), mail1At: sql`NULL`.as('m1'), mail2At: sql`NULL`.as('m2'), mail3At: sql`NULL`.as('m3'), mailNonce: sql`NULL`.as('n') })
+          .from(lists)
+          .where(and(eq(lists.id, w.listId), notSuppressed)),
+      )
+      .onConflictDoNothing(),
+    db
+      .insert(subscriptions)
+      .select(
+        db
+          .select({
+            id: sql<number>`NULL`.as('id'),
+            listId: lists.id,
+            email: sql<string>`${w.email}`.as('email'),
+            key: sql<string>`${w.key}`.as('key'),
+            name: sql`${w.name}`.as('name'),
+            state: sql<'pending'>`'pending'`.as('state'),
+            signupId: sql<string>`${w.freshSignupId}`.as('signup_id'),
+            unsubToken: sql<string>`${w.unsubToken}`.as('unsub_token'),
+            createdAt: sql<number>`${w.now}`.as('created_at'),
+            updatedAt: sql<number>`${w.now}`.as('updated_at'),
+            expiresAt: sql<number>`${w.expiresAt}`.as('expires_at'),
+            confirmedAt: sql`NULL`.as('confirmed_at'),
+            confirmSeq: sql`NULL`.as('confirm_seq'),
+            unsubscribedAt: sql`NULL`.as('unsubscribed_at'),
+            suppressedAt: sql`NULL`.as('suppressed_at'),
+            signupIp: sql`${w.ip}`.as('signup_ip'),
+            signupUserAgent: sql`${w.userAgent}`.as('signup_user_agent'),
+            signupSource: sql`${w.source}`.as('signup_source'),
+            confirmIp: sql`NULL`.as('confirm_ip'),
+            confirmUserAgent: sql`NULL`.as('confirm_user_agent'),
+            unsubscribeSource: sql`NULL`.as('unsubscribe_source'),
+          })
+          .from(lists)
+          .where(and(eq(lists.id, w.listId), notSuppressed)),
+      )
+      .onConflictDoUpdate({
+        target: [subscriptions.listId, subscriptions.key],
+        set: {
+          state: 'pending',
+          signupId: sql`CASE WHEN ${subscriptions.state} = 'pending' THEN ${subscriptions.signupId} ELSE excluded.signup_id END`,
+          name: sql`excluded.name`,
+          updatedAt: sql`excluded.updated_at`,
+          expiresAt: sql`excluded.expires_at`,
+          signupIp: sql`excluded.signup_ip`,
+          signupUserAgent: sql`excluded.signup_user_agent`,
+          signupSource: sql`excluded.signup_source`,
+          confirmedAt: null,
+          confirmSeq: null,
+        },
+        setWhere: inArray(subscriptions.state, ['pending', 'unsubscribed', 'suppressed']),
+      }),
+    db
+      .update(addresses)
+      .set({
+        mail3At: sql`${addresses.mail2At}`,
+        mail2At: sql`${addresses.mail1At}`,
+        mail1At: w.now,
+        mailNonce: w.mailNonce,
+      })
+      .where(
+        and(
+          eq(addresses.key, w.key),
+          or(isNull(addresses.mail1At), lte(addresses.mail1At, w.now - MAIL_COOLDOWN_MS)),
+          or(isNull(addresses.mail3At), lte(addresses.mail3At, w.now - MAIL_WINDOW_MS)),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(subscriptions)
+              .where(
+                and(
+                  eq(subscriptions.listId, w.listId),
+                  eq(subscriptions.key, w.key),
+                  eq(subscriptions.state, 'pending'),
+                  eq(subscriptions.signupId, w.mailSignupId),
+                  eq(subscriptions.updatedAt, w.now),
+                ),
+              ),
+          ),
+        ),
+      ),
+    db.insert(outbox).select(
+      db
+        .select({
+          id: sql<number>`NULL`.as('id'),
+          subscriptionId: subscriptions.id,
+          listId: subscriptions.listId,
+          to: subscriptions.email,
+          message: sql`${JSON.stringify(w.message)}`.as('message'),
+          state: sql<'queued'>`'queued'`.as('state'),
+          batchId: sql`NULL`.as('batch_id'),
+          attempts: sql<number>`0`.as('attempts'),
+          nextAttemptAt: sql<number>`${w.now}`.as('next_attempt_at'),
+          createdAt: sql<number>`${w.now}`.as('created_at'),
+          sentAt: sql`NULL`.as('sent_at'),
+          providerId: sql`NULL`.as('provider_id'),
+          lastError: sql`NULL`.as('last_error'),
+        })
+        .from(subscriptions)
+        .innerJoin(addresses, eq(addresses.key, subscriptions.key))
+        .where(and(eq(subscriptions.listId, w.listId), eq(subscriptions.key, w.key), eq(addresses.mailNonce, w.mailNonce))),
+    ),
+  ]);
+}
+
+export type ConfirmOutcome = 'confirmed' | 'already' | 'gone';
+
+/** Confirms the signup a token names; a repeat answers `already`, a superseded signup `gone`. */
+export async function confirmSignup(
+  db: Db,
+  signupId: string,
+  evidence: { now: number; ip: string; userAgent: string | null },
+): Promise<{ outcome: ConfirmOutcome; listId?: number }> {
+  const row = await db
+    .update(subscriptions)
+    .set({
+      state: 'confirmed',
+      confirmedAt: evidence.now,
+      confirmSeq: sql`(SELECT coalesce(max(${subscriptions.confirmSeq}), 0) + 1 FROM ${subscriptions})`,
+      confirmIp: evidence.ip,
+      confirmUserAgent: evidence.userAgent,
+      updatedAt: evidence.now,
+      expiresAt: null,
+    })
+    .where(and(eq(subscriptions.signupId, signupId), eq(subscriptions.state, 'pending')))
+    .returning({ listId: subscriptions.listId })
+    .get();
+  if (row) return { outcome: 'confirmed', listId: row.listId };
+  const current = await db
+    .select({ state: subscriptions.state, listId: subscriptions.listId })
+    .from(subscriptions)
+    .where(eq(subscriptions.signupId, signupId))
+    .get();
+  if (current?.state === 'confirmed') return { outcome: 'already', listId: current.listId };
+  return { outcome: 'gone', listId: current?.listId };
+}
+
+/** Unsubscribes by the opaque token; `unknown` when no subscription carries it. */
+export async function unsubscribeByToken(
+  db: Db,
+  token: string,
+  now: number,
+  source: string,
+): Promise<{ outcome: 'unsubscribed' | 'already' | 'unknown'; listId?: number }> {
+  const row = await db
+    .update(subscriptions)
+    .set({ state: 'unsubscribed', unsubscribedAt: now, updatedAt: now, unsubscribeSource: source, expiresAt: null })
+    .where(and(eq(subscriptions.unsubToken, token), inArray(subscriptions.state, ['pending', 'confirmed'])))
+    .returning({ listId: subscriptions.listId })
+    .get();
+  if (row) return { outcome: 'unsubscribed', listId: row.listId };
+  const current = await db
+    .select({ listId: subscriptions.listId })
+    .from(subscriptions)
+    .where(eq(subscriptions.unsubToken, token))
+    .get();
+  return current ? { outcome: 'already', listId: current.listId } : { outcome: 'unknown' };
+}
+
+export async function findByUnsubToken(db: Db, token: string) {
+  return db
+    .select({ listId: subscriptions.listId, state: subscriptions.state })
+    .from(subscriptions)
+    .where(eq(subscriptions.unsubToken, token))
+    .get();
+}
+
+/** Deletes pending signups whose newest token has expired; answers how many. */
+export async function purgeExpiredPending(db: Db, now: number): Promise<number> {
+  const rows = await db
+    .delete(subscriptions)
+    .where(and(eq(subscriptions.state, 'pending'), lte(subscriptions.expiresAt, now)))
+    .returning({ id: subscriptions.id })
+    .all();
+  return rows.length;
+}

@@ -1,0 +1,216 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Installation-wide values created once: the dev token secret, the erasure HMAC key. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const lists = sqliteTable('lists', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  from: text('from_addr'),
+  language: text('language', { enum: ['en', 'ja'] }).notNull().default('en'),
+  redirectPending: text('redirect_pending'),
+  redirectConfirmed: text('redirect_confirmed'),
+  allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  turnstileSiteKey: text('turnstile_site_key'),
+  turnstileSecret: text('turnstile_secret'),
+  checkMx: integer('check_mx', { mode: 'boolean' }).notNull().default(false),
+  blockDisposable: integer('block_disposable', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  // Kept exact by triggers (drizzle/0000 + triggers migration); never COUNT(*) at request time.
+  countPending: integer('count_pending').notNull().default(0),
+  countConfirmed: integer('count_confirmed').notNull().default(0),
+  countUnsubscribed: integer('count_unsubscribed').notNull().default(0),
+  countSuppressed: integer('count_suppressed').notNull().default(0),
+});
+
+/**
+ * One row per address across all lists: the per-address mail cap lives here
+ * (the three most recent confirmation-mail times, newest first).
+ */
+export const addresses = sqliteTable('addresses', {
+  key: text('key').primaryKey(),
+  mail1At: integer('mail1_at'),
+  mail2At: integer('mail2_at'),
+  mail3At: integer('mail3_at'),
+  /** Set by the cap update that admitted a mail; the outbox insert keys on it. */
+  mailNonce: text('mail_nonce'),
+});
+
+export const subscriptionStates = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
+export type SubscriptionState = (typeof subscriptionStates)[number];
+
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    listId: integer('list_id').notNull().references(() => lists.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    key: text('key').notNull(),
+    name: text('name'),
+    state: text('state', { enum: subscriptionStates }).notNull(),
+    /** Names the signup a confirmation token was issued for; renewed on a signup after unsubscribe. */
+    signupId: text('signup_id').notNull(),
+    /** Opaque, kept for the life of the subscription: the export's unsubscribe link. */
+    unsubToken: text('unsub_token').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** When the newest confirmation token expires; a pending row past it is purged. */
+    expiresAt: integer('expires_at'),
+    confirmedAt: integer('confirmed_at'),
+    /** Position in confirmation order (export keyset). */
+    confirmSeq: integer('confirm_seq'),
+    unsubscribedAt: integer('unsubscribed_at'),
+    suppressedAt: integer('suppressed_at'),
+    signupIp: text('signup_ip'),
+    signupUserAgent: text('signup_user_agent'),
+    signupSource: text('signup_source'),
+    confirmIp: text('confirm_ip'),
+    confirmUserAgent: text('confirm_user_agent'),
+    unsubscribeSource: text('unsubscribe_source'),
+  },
+  (t) => [
+    uniqueIndex('subscriptions_list_key').on(t.listId, t.key),
+    uniqueIndex('subscriptions_signup_id').on(t.signupId),
+    uniqueIndex('subscriptions_unsub_token').on(t.unsubToken),
+    index('subscriptions_export').on(t.listId, t.state, t.confirmSeq),
+    index('subscriptions_key').on(t.key),
+    index('subscriptions_pending_expiry').on(t.state, t.expiresAt),
+  ],
+);
+
+/** The changes feed. Written by triggers on subscriptions (and by erasure). */
+export const changes = sqliteTable(
+  'changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    listId: integer('list_id').notNull(),
+    subscriptionId: integer('subscription_id'),
+    type: text('type', { enum: ['confirmed', 'unsubscribed', 'suppressed', 'erased'] }).notNull(),
+    email: text('email'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('changes_list_seq').on(t.listId, t.seq), index('changes_subscription').on(t.subscriptionId)],
+);
+
+/** Global suppression list. `hash` is an HMAC of the address key; `email` is dropped on erasure. */
+export const suppressions = sqliteTable('suppressions', {
+  hash: text('hash').primaryKey(),
+  email: text('email'),
+  reason: text('reason', {
+    enum: ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual', 'erased', 'not_me'],
+  }).notNull(),
+  source: text('source'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Delivery outcomes per list, for rates and the soft-bounce rule (address kept only as hash). */
+export const deliveryEvents = sqliteTable(
+  'delivery_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    listId: integer('list_id'),
+    hash: text('hash').notNull(),
+    type: text('type', { enum: ['delivered', 'hard_bounce', 'soft_bounce', 'complaint'] }).notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('delivery_events_list_at').on(t.listId, t.at), index('delivery_events_hash').on(t.hash, t.type, t.at)],
+);
+
+/** Webhook deliveries already applied (svix-id, SNS MessageId). */
+export const webhookReceipts = sqliteTable('webhook_receipts', {
+  id: text('id').primaryKey(),
+  source: text('source').notNull(),
+  receivedAt: integer('received_at').notNull(),
+});
+
+/** Transactional outbox: one row per mail to send, written with the signup. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subscriptionId: integer('subscription_id'),
+    listId: integer('list_id'),
+    to: text('to_addr').notNull(),
+    /** The rendered mail (from, to, subject, html, text, headers) as JSON. */
+    message: text('message', { mode: 'json' }).$type<OutboxMessage>().notNull(),
+    state: text('state', { enum: ['queued', 'sending', 'sent', 'failed'] }).notNull().default('queued'),
+    batchId: text('batch_id'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+    providerId: text('provider_id'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_due').on(t.state, t.nextAttemptAt), index('outbox_batch').on(t.batchId)],
+);
+
+export type OutboxMessage = {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+};
+
+/** A provider request in flight: its members and idempotency key are stored before the call. */
+export const outboxBatches = sqliteTable('outbox_batches', {
+  id: text('id').primaryKey(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  state: text('state', { enum: ['open', 'done'] }).notNull().default('open'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  prefix: text('prefix').notNull(),
+  hash: text('hash').notNull().unique(),
+  name: text('name'),
+  scopes: text('scopes', { mode: 'json' }).$type<Scope[]>().notNull(),
+  lists: text('lists', { mode: 'json' }).$type<string[] | null>(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+});
+export type Scope = 'export' | 'events' | 'admin';
+
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  detail: text('detail', { mode: 'json' }),
+});
+
+/** Token buckets for runtimes without shared memory (Workers); Node keeps them in memory. */
+export const rateBuckets = sqliteTable('rate_buckets', {
+  key: text('key').primaryKey(),
+  tokens: real('tokens').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Per list and UTC day: what the 30-day rates are summed from (kept by triggers). */
+export const listDaily = sqliteTable(
+  'list_daily',
+  {
+    listId: integer('list_id').notNull(),
+    day: integer('day').notNull(),
+    signups: integer('signups').notNull().default(0),
+    confirmations: integer('confirmations').notNull().default(0),
+    delivered: integer('delivered').notNull().default(0),
+    hardBounces: integer('hard_bounces').notNull().default(0),
+    softBounces: integer('soft_bounces').notNull().default(0),
+    complaints: integer('complaints').notNull().default(0),
+  },
+  (t) => [uniqueIndex('list_daily_pk').on(t.listId, t.day)],
+);

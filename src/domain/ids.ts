@@ -1,0 +1,39 @@
+/** Random URL-safe identifiers and keyed hashes, on Web Crypto so both runtimes share them. */
+
+export function randomToken(bytes = 24): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  return base64url(buf);
+}
+
+export function base64url(buf: Uint8Array): string {
+  let s = '';
+  for (const b of buf) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function hex(buf: ArrayBuffer | Uint8Array): string {
+  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function importHmacKey(secretHex: string): Promise<CryptoKey> {
+  const raw = new Uint8Array(secretHex.match(/../g)!.map((h) => parseInt(h, 16)));
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+/** The address as it is kept after erasure and in the suppression list. */
+export async function addressHash(key: CryptoKey, addressKey: string): Promise<string> {
+  return hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(addressKey)));
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/** Constant-time comparison of two strings of any length. */
+export function safeEqual(a: string, b: string): boolean {
+  const ea = new TextEncoder().encode(a);
+  const eb = new TextEncoder().encode(b);
+  let diff = ea.length ^ eb.length;
+  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
+  return diff === 0;
+}

@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import type { AppEnv } from './deps';
+import { ApiError } from './errors';
+
+function qualityOf(accept: string, type: string): number {
+  const [major] = type.split('/');
+  let best = -1;
+  let bestSpecificity = -1;
+  for (const part of accept.split(',')) {
+    const [range, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const quality = q ? Number(q.slice(2)) : 1;
+    const specificity = range === type ? 2 : range === `${major}/*` ? 1 : range === '*/*' ? 0 : -1;
+    if (specificity > bestSpecificity && Number.isFinite(quality)) {
+      best = quality;
+      bestSpecificity = specificity;
+    }
+  }
+  return best;
+}
+
+/**
+ * The contract's rule: JSON when the body is JSON or Accept prefers application/json over text/html;
+ * everything else is a browser request.
+ */
+export function wantsJson(c: Context): boolean {
+  const type = c.req.header('content-type') ?? '';
+  if (/^application\/([a-z0-9.+-]*\+)?json\b/i.test(type)) return true;
+  const accept = c.req.header('accept');
+  if (!accept) return false;
+  return qualityOf(accept, 'application/json') > qualityOf(accept, 'text/html');
+}
+
+/** The client address as TRUST_PROXY says; Workers set `cf-connecting-ip` and pass it in. */
+export function clientIp(c: Context<AppEnv>): string {
+  const cf = c.get('deps').config;
+  const injected = (c.env as { clientIp?: string } | undefined)?.clientIp;
+  if (injected) return injected;
+  if (cf.TRUST_PROXY) {
+    const xff = c.req.header('x-forwarded-for');
+    const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
+    if (last) return last;
+  }
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+export type BodyFields = Record<string, unknown>;
+
+/**
+ * Reads a form-urlencoded, multipart or JSON body into plain fields.
+ * Malformed bodies are 400, other content types 415; never a 500.
+ */
+export async function readBody(c: Context, opts: { allowEmpty?: boolean } = {}): Promise<BodyFields> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (!type) {
+    const text = await c.req.text();
+    if (text.length === 0 && opts.allowEmpty) return {};
+    throw new ApiError('unsupported_media_type', 'Send application/x-www-form-urlencoded, multipart/form-data or application/json.');
+  }
+  if (/^application\/([a-z0-9.+-]*\+)?json\b/.test(type)) {
+    const text = await c.req.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new ApiError('bad_request', 'The body is not valid JSON.');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ApiError('invalid_input', 'The JSON body must be an object.', {
+        extra: { errors: [{ field: '(body)', code: 'invalid_type', message: 'expected object' }] },
+      });
+    }
+    return parsed as BodyFields;
+  }
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+    try {
+      const body = await c.req.parseBody({ all: false });
+      return Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string')) as BodyFields;
+    } catch {
+      throw new ApiError('bad_request', 'The form body could not be read.');
+    }
+  }
+  throw new ApiError('unsupported_media_type', 'Send application/x-www-form-urlencoded, multipart/form-data or application/json.');
+}

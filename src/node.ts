@@ -1,0 +1,90 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { prepareInstallation } from './bootstrap';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { Deps, Logger, Mailer } from './deps';
+import { openSqlite } from './db/sqlite';
+import { purgeExpiredPending } from './db/queries/subscriptions';
+import { jsonLogger } from './logger';
+import { logMailer } from './mail/log';
+import { startOutboxLoop } from './mail/outbox-loop';
+import { resendMailer } from './mail/resend';
+import { smtpMailer } from './mail/smtp';
+import { nodeMxLookup } from './mail/mx';
+import { memoryRateLimiter } from './ratelimit/memory';
+
+function buildMailer(config: Config, logger: Logger): Mailer {
+  if (config.mailTransport === 'resend') return resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL });
+  if (config.mailTransport === 'smtp') return smtpMailer({ url: config.SMTP_URL! });
+  return logMailer(logger);
+}
+
+/** Builds every Node port from the environment and starts serving; answers a stop function. */
+export async function startNode(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(env);
+  const logger = jsonLogger(config.LOG_LEVEL);
+  const clock = { now: () => Date.now() };
+  const sqlite = openSqlite(config.DATABASE_PATH);
+  const { tokens, hashKey } = await prepareInstallation(sqlite.db, config, clock, logger);
+  const mailer = buildMailer(config, logger);
+  const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger };
+  const outbox = startOutboxLoop(ports);
+  const deps: Deps = {
+    ...ports,
+    tokens,
+    hashKey,
+    outbox,
+    rateLimiter: memoryRateLimiter(clock),
+    fetch: globalThis.fetch.bind(globalThis),
+    mx: nodeMxLookup(),
+  };
+  const app = createApp(deps);
+
+  const purge = async () => {
+    try {
+      const n = await purgeExpiredPending(sqlite.db, clock.now());
+      if (n) logger.info('expired pending signups deleted', { count: n });
+    } catch (err) {
+      logger.error('purge failed', { error: (err as Error).message });
+    }
+  };
+  await purge();
+  const purgeTimer = setInterval(purge, 10 * 60_000);
+  purgeTimer.unref();
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  console.log(`listgate is listening on http://${config.HOST}:${port} (mail: ${mailer.name})`);
+  console.log(`Point a browser at ${config.PUBLIC_URL}/lists/newsletter to sign up.`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(purgeTimer);
+      await new Promise<void>((r) => server.close(() => r()));
+      await outbox.stop();
+      sqlite.close();
+    })());
+  return { app, deps, port, stop, sqlite };
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isMain) {
+  startNode().then(
+    ({ stop, deps }) => {
+      const shutdown = (signal: string) => {
+        deps.logger.info('shutting down', { signal });
+        stop().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    },
+    (err) => {
+      console.error(err instanceof ConfigError ? `listgate: ${err.message}` : err);
+      process.exit(1);
+    },
+  );
+}

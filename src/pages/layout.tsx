@@ -1,0 +1,36 @@
+import type { Child } from 'hono/jsx';
+import type { Lang } from './i18n';
+
+/** Served at /assets/listgate.css: pages load no external assets and no inline script. */
+export const stylesheet = `*,*::before,*::after{box-sizing:border-box}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",sans-serif;line-height:1.6;color:#1a1a1a;background:#f6f7f9}
+main{max-width:32rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h1{font-size:1.5rem;line-height:1.3;margin:0 0 1rem}
+p{margin:0 0 1rem;overflow-wrap:anywhere}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input[type=email],input[type=text]{width:100%;padding:.6rem;font-size:1rem;border:1px solid #6b7280;border-radius:6px}
+button{margin-top:1rem;padding:.7rem 1.2rem;font-size:1rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}
+button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.error{color:#b91c1c}
+@media (max-width:400px){main{margin:0;border-radius:0;min-height:100vh;padding:1rem}}`;
+
+export function Layout(props: { lang: Lang; title: string; children?: Child }) {
+  return (
+    <html lang={props.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href="/assets/listgate.css" />
+      </head>
+      <body>
+        <main>
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,126 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../deps';
+import { findList, type List } from '../db/queries/lists';
+import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
+import { parseAddress } from '../domain/address';
+import { addressHash, randomToken } from '../domain/ids';
+import { ApiError, invalidInput, validate } from '../errors';
+import { clientIp, readBody, wantsJson } from '../http';
+import { renderConfirmation } from '../mail/templates';
+import { listCors } from './cors';
+import { checkAddressPolicy, verifyCaptcha } from './signup-guards';
+import { MessagePage, SignupPage } from '../pages/pages';
+import { pickLang } from '../pages/i18n';
+
+/** Control characters never belong in a name; they would also be a header-injection vector. */
+const noControls = (s: string) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
+
+const signupSchema = z.object({
+  email: z.unknown(),
+  name: z.string().max(200, 'at most 200 characters').refine(noControls, 'must not contain control characters').optional(),
+  source: z.string().max(2000, 'at most 2000 characters').optional(),
+  _gotcha: z.unknown().optional(),
+  'cf-turnstile-response': z.string().max(4096).optional(),
+});
+
+export const subscribeRoutes = new Hono<AppEnv>();
+
+subscribeRoutes.use('/lists/:list/subscribe', listCors());
+
+subscribeRoutes.get('/lists/:list', async (c) => {
+  const list = await requireList(c.get('deps').db, c.req.param('list'));
+  return c.html(<SignupPage lang={pickLang(list.language, c.req.header('accept-language'))} list={list} />);
+});
+
+subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
+  const deps = c.get('deps');
+  const { config, clock } = deps;
+  const list = await requireList(deps.db, c.req.param('list'));
+  const json = wantsJson(c);
+  const fields = await readBody(c);
+  const accepted = () =>
+    json ? c.json({ status: 'pending' }, 202) : c.redirect(list.redirectPending ?? `/lists/${list.slug}/check-inbox`, 303);
+
+  // A bot that fills the hidden field is told "done" and nothing is stored.
+  if (typeof fields._gotcha === 'string' ? fields._gotcha.length > 0 : fields._gotcha !== undefined && fields._gotcha !== null) {
+    return accepted();
+  }
+
+  const ip = clientIp(c);
+  const perClient = await deps.rateLimiter.take(`signup:${list.id}:${ip}`, {
+    burst: config.RATE_LIMIT_SIGNUP_BURST,
+    perMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE,
+  });
+  const perList = perClient.ok
+    ? await deps.rateLimiter.take(`signup-list:${list.id}`, { burst: config.RATE_LIMIT_LIST_PER_MINUTE, perMinute: config.RATE_LIMIT_LIST_PER_MINUTE })
+    : perClient;
+  if (!perList.ok) {
+    throw new ApiError('rate_limited', 'Too many signups from here. Try again later.', {
+      headers: { 'Retry-After': String(perList.retryAfterSeconds) },
+    });
+  }
+
+  const input = validate(signupSchema, fields);
+  const address = parseAddress(input.email);
+  if (!address.ok) {
+    const extra = address.suggestion ? { suggestion: address.suggestion } : {};
+    throw invalidInput([{ field: 'email', code: address.code, message: address.message }], extra);
+  }
+  await checkAddressPolicy(deps, list, address);
+  await verifyCaptcha(deps, list, input['cf-turnstile-response'], ip);
+
+  // Read once, decide, then write the same statements whatever the state (STYLE: decide first).
+  const now = clock.now();
+  const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
+  const target = await findSignupTarget(deps.db, list.id, address.key);
+  const freshSignupId = randomToken(18);
+  const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
+  const [confirmToken, notMeToken, hash] = await Promise.all([
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me' }, 30 * 24 * 3600),
+    addressHash(deps.hashKey, address.key),
+  ]);
+  const name = input.name?.trim() || null;
+  const message = renderConfirmation({
+    lang: list.language,
+    listName: list.name,
+    from: list.from ?? config.MAIL_FROM,
+    to: address.email,
+    name,
+    confirmUrl: `${config.PUBLIC_URL}/confirm?token=${confirmToken}`,
+    notMeUrl: `${config.PUBLIC_URL}/not-me?token=${notMeToken}`,
+    ttlHours: config.CONFIRM_TTL_HOURS,
+  });
+  await writeSignup(deps.atomic, {
+    listId: list.id,
+    email: address.email,
+    key: address.key,
+    name,
+    hash,
+    now,
+    expiresAt: now + ttlSeconds * 1000,
+    freshSignupId,
+    mailSignupId,
+    unsubToken: `u_${randomToken(24)}`,
+    mailNonce: randomToken(12),
+    message,
+    ip,
+    userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
+    source: (input.source || c.req.header('referer') || c.req.header('origin') || null)?.slice(0, 2000) ?? null,
+  });
+  deps.outbox.wake();
+  return accepted();
+});
+
+subscribeRoutes.get('/lists/:list/check-inbox', async (c) => {
+  const list = await requireList(c.get('deps').db, c.req.param('list'));
+  return c.html(<MessagePage lang={list.language} title="checkInboxTitle" body="checkInboxBody" list={list.name} />);
+});
+
+async function requireList(db: AppEnv['Variables']['deps']['db'], slug: string): Promise<List> {
+  const list = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await findList(db, slug) : undefined;
+  if (!list) throw new ApiError('not_found', 'There is no list with this name.');
+  return list;
+}
+export { requireList };

@@ -1,0 +1,92 @@
+import { createApp } from '../../src/app';
+import { prepareInstallation } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
+import type { Deps, Mailer, SendOutcome } from '../../src/deps';
+import type { OutboxMessage } from '../../src/db/schema';
+import { openSqlite } from '../../src/db/sqlite';
+import { jsonLogger } from '../../src/logger';
+import { drainDue } from '../../src/mail/outbox';
+import { memoryRateLimiter } from '../../src/ratelimit/memory';
+
+export type TestClock = { now(): number; set(ms: number): void; advance(ms: number): void };
+
+export function testClock(start = Date.UTC(2026, 10, 1, 12)): TestClock {
+  let t = start;
+  return { now: () => t, set: (ms) => void (t = ms), advance: (ms) => void (t += ms) };
+}
+
+/** A mailer that records every mail it is handed; `fail` makes the next sends fail retryably. */
+export function recordingMailer() {
+  const sent: OutboxMessage[] = [];
+  let failures = 0;
+  const mailer: Mailer & { sent: OutboxMessage[]; failNext(n: number): void } = {
+    name: 'memory',
+    maxBatch: 100,
+    sent,
+    failNext: (n) => void (failures = n),
+    async send(messages): Promise<SendOutcome> {
+      if (failures > 0) {
+        failures--;
+        return { ok: false, retryable: true, error: 'test failure' };
+      }
+      sent.push(...messages);
+      return { ok: true, results: messages.map(() => ({ id: crypto.randomUUID() })) };
+    },
+  };
+  return mailer;
+}
+
+/** The app on an in-memory SQLite with a recording mailer and a settable clock. */
+export async function testApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}) {
+  const config = loadConfig({ LOG_LEVEL: 'silent', TOKEN_SECRET: 'test-secret-test-secret-test-secret!!', ...env });
+  const clock = testClock();
+  const logs: string[] = [];
+  const logger = jsonLogger(env.LOG_LEVEL === 'silent' ? 'silent' : 'debug', (l) => logs.push(l));
+  const sqlite = openSqlite(':memory:');
+  const { tokens, hashKey } = await prepareInstallation(sqlite.db, config, clock, logger);
+  const mailer = recordingMailer();
+  const deps: Deps = {
+    config,
+    db: sqlite.db,
+    atomic: sqlite.atomic,
+    mailer,
+    clock,
+    tokens,
+    hashKey,
+    logger,
+    rateLimiter: memoryRateLimiter(clock),
+    outbox: { wake() {} },
+    fetch: async () => {
+      throw new Error('tests must inject fetch');
+    },
+    ...overrides,
+  };
+  const app = createApp(deps);
+  /** Delivers every queued mail through the recording mailer, as the drain loop would. */
+  const deliver = async () => drainDue(deps, 100);
+  return { app, deps, clock, mailer, sqlite, logs, deliver };
+}
+
+export type TestApp = Awaited<ReturnType<typeof testApp>>;
+
+/** Signs up via JSON and returns the response. */
+export function signup(t: TestApp, email: string, opts: { list?: string; name?: string; ip?: string; headers?: Record<string, string> } = {}) {
+  return t.app.request(
+    `/lists/${opts.list ?? 'newsletter'}/subscribe`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...opts.headers },
+      body: JSON.stringify({ email, ...(opts.name ? { name: opts.name } : {}) }),
+    },
+    { clientIp: opts.ip ?? '203.0.113.1' },
+  );
+}
+
+/** The confirmation link's token in the newest mail to `to`. */
+export function confirmTokenFor(mailer: { sent: OutboxMessage[] }, to: string): string {
+  const mail = [...mailer.sent].reverse().find((m) => m.to.toLowerCase() === to.toLowerCase());
+  if (!mail) throw new Error(`no mail to ${to}`);
+  const m = mail.text.match(/\/confirm\?token=([\w.-]+)/);
+  if (!m) throw new Error('no confirm link');
+  return m[1];
+}
