@@ -71,5 +71,5 @@ export interface Deps {
 }
 
 export type AppEnv = {
-  Variables: { deps: Deps; requestId: string };
+  Variables: { deps: Deps; requestId: string; principal?: import('./middleware/auth').Principal };
 };
