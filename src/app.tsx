@@ -13,6 +13,10 @@ import { pickLang } from './pages/i18n';
 import { confirmRoutes } from './routes/confirm';
 import { subscribeRoutes } from './routes/subscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe';
+import { eventRoutes } from './routes/events';
+import { statsRoutes } from './routes/stats';
+import { suppressionRoutes } from './routes/suppressions';
+import { webhookRoutes } from './routes/webhooks';
 
 /**
  * Everything listgate answers, wired to the given ports. No side effects at import:
@@ -48,6 +52,10 @@ export function createApp(deps: Deps) {
   app.route('/', subscribeRoutes);
   app.route('/', confirmRoutes);
   app.route('/', unsubscribeRoutes);
+  app.route('/', webhookRoutes);
+  app.route('/', eventRoutes);
+  app.route('/', suppressionRoutes);
+  app.route('/', statsRoutes);
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
   app.onError((err, c) => {
