@@ -27,7 +27,7 @@ async function daily(t: TestApp, listId: number, daysAgo: number, c: { delivered
 async function stats(t: TestApp, slug: string) {
   const res = await json(t, 'GET', `/v1/lists/${slug}/stats`);
   expect(res.status).toBe(200);
-  return res.json();
+  return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 describe('GET /v1/lists/{list}/stats', () => {

@@ -24,7 +24,7 @@ describe('suppression admin', () => {
     await signup(t, 'ann@example.com', { list: 'other' }); // pending, its mail still queued
     const res = await json(t, 'POST', '/v1/suppressions', { email: 'ann@example.com' });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ email: 'ann@example.com', reason: 'manual', source: 'admin:ADMIN_TOKEN' });
+    expect((await res.json()) as any).toMatchObject({ email: 'ann@example.com', reason: 'manual', source: 'admin:ADMIN_TOKEN' });
     expect((await states(t, 'ann@example.com')).map((s) => s.state)).toEqual(['suppressed', 'suppressed']);
     const sent = t.mailer.sent.length;
     await t.deliver();
@@ -41,7 +41,7 @@ describe('suppression admin', () => {
       await json(t, 'POST', '/v1/suppressions', { email: `${name}@example.com` });
       t.clock.advance(1000);
     }
-    const first = await (await json(t, 'GET', '/v1/suppressions?limit=2')).json();
+    const first = (await (await json(t, 'GET', '/v1/suppressions?limit=2')).json()) as any;
     expect(first.data.map((s: { email: string }) => s.email)).toEqual(['c@example.com', 'b@example.com']);
     const second = await (await json(t, 'GET', `/v1/suppressions?limit=2&cursor=${first.next_cursor}`)).json();
     expect(second).toMatchObject({ data: [{ email: 'a@example.com', reason: 'manual' }], next_cursor: null });
@@ -55,7 +55,7 @@ describe('suppression admin', () => {
     expect((await json(t, 'DELETE', '/v1/suppressions/bob%40example.com')).status).toBe(204);
     const refused = await json(t, 'DELETE', '/v1/suppressions/cy@example.com');
     expect(refused.status).toBe(409);
-    expect((await refused.json()).detail).toMatch(/force=true/);
+    expect(((await refused.json()) as any).detail).toMatch(/force=true/);
     expect((await json(t, 'DELETE', '/v1/suppressions/cy@example.com?force=true')).status).toBe(204);
     expect(await suppressionRows(t)).toEqual([]);
     expect((await json(t, 'DELETE', '/v1/suppressions/cy@example.com')).status).toBe(404);
@@ -85,7 +85,7 @@ describe('DELETE /v1/subscribers/{email} (erasure)', () => {
     await confirmed(t, 'stay@example.com');
     const res = await json(t, 'DELETE', '/v1/subscribers/EVE@example.com');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'erased', lists: 2 });
+    expect((await res.json()) as any).toEqual({ status: 'erased', lists: 2 });
 
     const everything = JSON.stringify([
       await t.deps.db.select().from(subscriptions).all(),
@@ -111,7 +111,7 @@ describe('DELETE /v1/subscribers/{email} (erasure)', () => {
     const sent = t.mailer.sent.length;
     const res = await signup(t, 'fay@example.com');
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ status: 'pending' });
+    expect((await res.json()) as any).toEqual({ status: 'pending' });
     await t.deliver();
     expect(t.mailer.sent.length).toBe(sent);
     expect(await states(t, 'fay@example.com')).toEqual([]);
@@ -129,7 +129,7 @@ describe('DELETE /v1/subscribers/{email} (erasure)', () => {
 
   it('suppresses an address that is on no list, and rejects what is not an address', async () => {
     const t = await testApp(env);
-    expect(await (await json(t, 'DELETE', '/v1/subscribers/nobody@example.com')).json()).toEqual({ status: 'erased', lists: 0 });
+    expect((await (await json(t, 'DELETE', '/v1/subscribers/nobody@example.com')).json()) as any).toEqual({ status: 'erased', lists: 0 });
     expect(await suppressionRows(t)).toHaveLength(1);
     expect((await json(t, 'DELETE', '/v1/subscribers/not-an-address')).status).toBe(422);
   });

@@ -21,7 +21,7 @@ describe('POST /webhooks/resend', () => {
     await confirmed(t, 'ann@example.com', 'other');
     const res = await postResend(t, resendEvent(t, 'email.bounced', 'Ann <ann@example.com>', bounce('Permanent')));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'applied', events: 1 });
+    expect((await res.json()) as any).toEqual({ status: 'applied', events: 1 });
     expect((await states(t, 'ann@example.com')).map((s) => s.state)).toEqual(['suppressed', 'suppressed']);
     expect(await suppressionRows(t)).toMatchObject([{ email: 'ann@example.com', reason: 'hard_bounce', source: expect.stringMatching(/^resend:msg_/) }]);
     expect((await feed(t, other.id)).map((e) => e.type)).toEqual(['confirmed', 'suppressed']);
@@ -62,7 +62,7 @@ describe('POST /webhooks/resend', () => {
     await confirmed(t, 'eve@example.com');
     const res = await postResend(t, resendEvent(t, 'email.opened', 'eve@example.com'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ignored' });
+    expect((await res.json()) as any).toEqual({ status: 'ignored' });
     expect(await t.deps.db.select().from(deliveryEvents).all()).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe('POST /webhooks/resend', () => {
     await confirmed(t, 'fay@example.com');
     const res = await postResend(t, resendEvent(t, 'email.complained', 'fay@example.com'), { secret: `whsec_${btoa('another secret entirely!')}` });
     expect(res.status).toBe(401);
-    expect((await res.json()).title).toBe('Invalid signature');
+    expect(((await res.json()) as any).title).toBe('Invalid signature');
     expect(await states(t, 'fay@example.com')).toMatchObject([{ state: 'confirmed' }]);
     const unsigned = await t.app.request('/webhooks/resend', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(unsigned.status).toBe(401);
@@ -82,7 +82,7 @@ describe('POST /webhooks/resend', () => {
     await confirmed(t, 'gus@example.com');
     const res = await postResend(t, resendEvent(t, 'email.complained', 'gus@example.com'), { sentAt: t.clock.now() - 6 * 60_000 });
     expect(res.status).toBe(401);
-    expect((await res.json()).detail).toMatch(/5 minutes/);
+    expect(((await res.json()) as any).detail).toMatch(/5 minutes/);
     expect(await states(t, 'gus@example.com')).toMatchObject([{ state: 'confirmed' }]);
   });
 
@@ -93,7 +93,7 @@ describe('POST /webhooks/resend', () => {
     expect(await (await postResend(t, event, { id: 'msg_same' })).json()).toEqual({ status: 'applied', events: 1 });
     const again = await postResend(t, event, { id: 'msg_same' });
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ status: 'duplicate', events: 0 });
+    expect((await again.json()) as any).toEqual({ status: 'duplicate', events: 0 });
     expect(await t.deps.db.select().from(deliveryEvents).all()).toHaveLength(1);
   });
 
@@ -103,7 +103,7 @@ describe('POST /webhooks/resend', () => {
     const event = resendEvent(t, 'email.delivered', 'hal@example.com');
     const answers = await Promise.all([postResend(t, event, { id: 'msg_race' }), postResend(t, event, { id: 'msg_race' })]);
     expect(answers.map((r) => r.status)).toEqual([200, 200]);
-    expect((await Promise.all(answers.map((r) => r.json()))).map((b) => b.status).sort()).toEqual(['applied', 'duplicate']);
+    expect((await Promise.all(answers.map((r) => r.json() as Promise<{ status: string }>))).map((b) => b.status).sort()).toEqual(['applied', 'duplicate']);
     expect(await t.deps.db.select().from(deliveryEvents).all()).toHaveLength(1);
   });
 
@@ -118,7 +118,7 @@ describe('POST /webhooks/resend', () => {
     const before = t.mailer.sent.length;
     const res = await signup(t, 'ivy@example.com');
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ status: 'pending' });
+    expect((await res.json()) as any).toEqual({ status: 'pending' });
     await t.deliver();
     expect(t.mailer.sent.length).toBe(before);
   });
