@@ -33,15 +33,16 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
-  app.use(
-    '*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError('payload_too_large', `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`);
+        throw new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`);
       },
-    }),
-  );
+    });
+  // Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied.
+  const [bodyLimitDefault, bodyLimitWebhooks] = [limit(deps.config.MAX_BODY_BYTES), limit(256 * 1024)];
+  app.use('*', (c, next) => (c.req.path.startsWith('/webhooks/') ? bodyLimitWebhooks : bodyLimitDefault)(c, next));
 
   app.get('/healthz', async (c) => {
     await c.get('deps').db.get(sql`SELECT 1`);

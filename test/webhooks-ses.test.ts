@@ -138,6 +138,17 @@ describe('POST /webhooks/ses', () => {
     expect((await post(t, { Type: 'Notification' })).status).toBe(400);
   });
 
+  it('accepts a notification larger than the form body limit (SES may include the original headers)', async () => {
+    const t = await sesApp();
+    await confirmed(t, 'gil@example.com');
+    const headers = Array.from({ length: 400 }, (_, i) => ({ name: `X-Filler-${i}`, value: 'x'.repeat(80) }));
+    const message = ses('Complaint', 'gil@example.com', t.clock.now(), { mail: { messageId: 'ses-2', timestamp: new Date(t.clock.now()).toISOString(), headers } });
+    const res = await post(t, await notification(message));
+    expect(message.length).toBeGreaterThan(16 * 1024);
+    expect(res.status).toBe(200);
+    expect(await states(t, 'gil@example.com')).toMatchObject([{ state: 'suppressed' }]);
+  });
+
   it('ignores SES notification kinds it does not act on', async () => {
     const t = await sesApp();
     const res = await post(t, await notification(JSON.stringify({ eventType: 'Open', mail: { messageId: 'x' } })));
