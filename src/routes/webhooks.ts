@@ -10,8 +10,9 @@ import { ApiError } from '../errors';
 
 export const webhookRoutes = new Hono<AppEnv>();
 
-// Per process/isolate, per app: certificates are public, and a second app (tests) gets its own.
-const certCaches = new WeakMap<Deps, Map<string, CryptoKey>>();
+// One cache per process/isolate, keyed by the fetcher: the Workers entry builds a new Deps object per
+// request but shares its fetch, while a test that injects its own fetch gets its own cache.
+const certCaches = new WeakMap<typeof fetch, Map<string, CryptoKey>>();
 
 webhookRoutes.post('/webhooks/resend', async (c) => {
   const deps = c.get('deps');
@@ -52,8 +53,8 @@ webhookRoutes.post('/webhooks/ses', async (c) => {
   // Checked before the signature so an unknown topic never makes us fetch a certificate.
   if (!topics.includes(msg.TopicArn)) throw new ApiError('forbidden', 'This SNS topic is not accepted here (SES_TOPIC_ARNS).');
 
-  let certCache = certCaches.get(deps);
-  if (!certCache) certCaches.set(deps, (certCache = new Map()));
+  let certCache = certCaches.get(deps.fetch);
+  if (!certCache) certCaches.set(deps.fetch, (certCache = new Map()));
   const fetchText = async (url: string) => {
     const res = await deps.fetch(url, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(`certificate answered ${res.status}`);
