@@ -43,6 +43,7 @@ export async function recordDeliveryEvents(
     plans.push({ ...address, event, listIds, hash: await addressHash(deps.hashKey, address.key), ...classifyEvent(event) });
   }
 
+  if (!plans.length && !opts.receipt) return { outcome: 'applied', events: 0, listIds: [] };
   const since = now - config.SOFT_BOUNCE_WINDOW_DAYS * DAY_MS;
   try {
     await deps.atomic((tx) => {
@@ -51,9 +52,8 @@ export async function recordDeliveryEvents(
       for (const p of plans) {
         // An address on no list still gets a row (list_id NULL) so its soft bounces count.
         const rows: Array<{ listId: number | null }> = p.listIds.length ? p.listIds.map((listId) => ({ listId })) : p.recorded === 'delivered' ? [] : [{ listId: null }];
-        if (rows.length) {
-          statements.push(tx.insert(deliveryEvents).values(rows.map((r) => ({ ...r, hash: p.hash, type: p.recorded, at: p.event.at }))));
-        }
+        // A statement per row: D1 allows 100 bound parameters per statement, and lists can be many.
+        for (const r of rows) statements.push(tx.insert(deliveryEvents).values({ ...r, hash: p.hash, type: p.recorded, at: p.event.at }));
         const reason = p.suppress ?? (p.recorded === 'soft_bounce' && config.SOFT_BOUNCE_LIMIT > 0 ? 'soft_bounce_limit' : undefined);
         if (!reason) continue;
         if (p.suppress) {
