@@ -13,6 +13,11 @@ import { pickLang } from './pages/i18n';
 import { confirmRoutes } from './routes/confirm';
 import { subscribeRoutes } from './routes/subscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe';
+import { changesRoutes } from './routes/changes';
+import { exportRoutes } from './routes/export';
+import { keysRoutes } from './routes/keys';
+import { listsAdminRoutes } from './routes/lists-admin';
+import { subscribersAdminRoutes } from './routes/subscribers-admin';
 
 /**
  * Everything listgate answers, wired to the given ports. No side effects at import:
@@ -48,6 +53,11 @@ export function createApp(deps: Deps) {
   app.route('/', subscribeRoutes);
   app.route('/', confirmRoutes);
   app.route('/', unsubscribeRoutes);
+  app.route('/v1/keys', keysRoutes);
+  app.route('/', listsAdminRoutes);
+  app.route('/', exportRoutes);
+  app.route('/', changesRoutes);
+  app.route('/', subscribersAdminRoutes);
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
   app.onError((err, c) => {
