@@ -17,6 +17,11 @@ import { eventRoutes } from './routes/events';
 import { statsRoutes } from './routes/stats';
 import { suppressionRoutes } from './routes/suppressions';
 import { webhookRoutes } from './routes/webhooks';
+import { changesRoutes } from './routes/changes';
+import { exportRoutes } from './routes/export';
+import { keysRoutes } from './routes/keys';
+import { listsAdminRoutes } from './routes/lists-admin';
+import { subscribersAdminRoutes } from './routes/subscribers-admin';
 
 /**
  * Everything listgate answers, wired to the given ports. No side effects at import:
@@ -57,6 +62,11 @@ export function createApp(deps: Deps) {
   app.route('/', eventRoutes);
   app.route('/', suppressionRoutes);
   app.route('/', statsRoutes);
+  app.route('/v1/keys', keysRoutes);
+  app.route('/', listsAdminRoutes);
+  app.route('/', exportRoutes);
+  app.route('/', changesRoutes);
+  app.route('/', subscribersAdminRoutes);
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
   app.onError((err, c) => {

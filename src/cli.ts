@@ -1,5 +1,9 @@
 import { Command } from 'commander';
+import { registerBackup } from './cli/backup';
 import { registerDoctor } from './cli/doctor';
+import { registerExport } from './cli/export';
+import { registerKeys } from './cli/keys';
+import { registerLists } from './cli/lists';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
@@ -8,6 +12,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(program);
+  registerLists(program);
+  registerKeys(program);
+  registerExport(program);
+  registerBackup(program);
   return program;
 }
 
@@ -18,7 +26,9 @@ export async function main(argv = process.argv): Promise<void> {
   } catch (err) {
     const e = err as { exitCode?: number; code?: string; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
-    if (!e.code?.startsWith('commander.')) console.error(`listgate: ${e.message ?? String(err)}`);
-    process.exit(e.exitCode ?? 1);
+    const usage = e.code?.startsWith('commander.');
+    if (!usage) console.error(`listgate: ${e.message ?? String(err)}`);
+    // commander reports its own usage errors (unknown option, missing argument) with 1; usage is 2.
+    process.exit(usage ? 2 : (e.exitCode ?? 1));
   }
 }

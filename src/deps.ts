@@ -54,6 +54,11 @@ export interface Deps {
   config: Config;
   db: Db;
   atomic: Atomic;
+  /**
+   * Where exports read from. Node passes a separate read-only connection, so a long download
+   * never holds the writer's connection; without one (Workers, tests) exports page through `db`.
+   */
+  exportDb?: Db;
   mailer: Mailer;
   clock: Clock;
   tokens: Tokens;

@@ -4,6 +4,7 @@ import { prepareInstallation } from './bootstrap';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Deps, Logger, Mailer } from './deps';
 import { openSqlite } from './db/sqlite';
+import { openExportDb } from './db/sqlite-reader';
 import { purgeExpiredPending } from './db/queries/subscriptions';
 import { jsonLogger } from './logger';
 import { logMailer } from './mail/log';
@@ -29,8 +30,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const mailer = buildMailer(config, logger);
   const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger };
   const outbox = startOutboxLoop(ports);
+  const exportDb = openExportDb(sqlite);
   const deps: Deps = {
     ...ports,
+    exportDb: exportDb.db,
     tokens,
     hashKey,
     outbox,
@@ -66,6 +69,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
       clearInterval(purgeTimer);
       await new Promise<void>((r) => server.close(() => r()));
       await outbox.stop();
+      exportDb.close();
       sqlite.close();
     })());
   return { app, deps, port, stop, sqlite };

@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../deps';
+import { changesAfter } from '../db/queries/changes';
+import { findList } from '../db/queries/lists';
+import { ApiError, validate } from '../errors';
+import { requireKey } from '../middleware/auth';
+
+const querySchema = z.object({
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, 'pass the "next" value of the previous answer')
+    .transform(Number)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+/** The changes feed: what happened to a list since the mailer last asked. */
+export const changesRoutes = new Hono<AppEnv>();
+
+changesRoutes.get('/v1/lists/:list/changes', requireKey({ scope: 'export' }), async (c) => {
+  const deps = c.get('deps');
+  const q = validate(querySchema, c.req.query());
+  const list = await findList(deps.db, c.req.param('list'));
+  if (!list) throw new ApiError('not_found', 'There is no such list.');
+  const after = q.after ?? 0;
+  const rows = await changesAfter(deps.db, list.id, after, q.limit);
+  return c.json({
+    data: rows.map((r) => ({ seq: r.seq, type: r.type, email: r.email, at: new Date(r.at).toISOString() })),
+    // Always what to pass next: the last seq seen, or the same `after` when caught up.
+    next: rows.length ? rows[rows.length - 1].seq : after,
+  });
+});
