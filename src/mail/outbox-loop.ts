@@ -11,8 +11,15 @@ export type OutboxLoop = Outbox & { stop(): Promise<void>; idle(): Promise<void>
  * work overlaps the wait); on stop() lets the request in flight finish and starts no other.
  */
 export function startOutboxLoop(deps: Ports, opts: { idleMs?: number } = {}): OutboxLoop {
-  // A little slack: the provider counts arrivals in a rolling second and arrivals jitter.
-  const spacingMs = 1000 / deps.config.MAIL_RATE_PER_SECOND + 5;
+  // The provider counts arrivals in a rolling second, and a request arrives some time between its
+  // start and its answer. So a request starts only once the one `perWindow` back was answered a
+  // full window ago (never more than perWindow arrivals in any window), and no closer than
+  // 1/rate after the previous start (an even pace rather than bursts).
+  const rate = deps.config.MAIL_RATE_PER_SECOND;
+  const perWindow = Math.max(1, Math.floor(rate));
+  const windowMs = (perWindow * 1000) / rate;
+  const spacingMs = 1000 / rate;
+  const answeredAt: number[] = [];
   const idleMs = opts.idleMs ?? 2000;
   let stopped = false;
   let woken = false;
@@ -33,12 +40,16 @@ export function startOutboxLoop(deps: Ports, opts: { idleMs?: number } = {}): Ou
     });
 
   const pace: Pace = async () => {
-    for (let gap = lastStart + spacingMs - Date.now(); gap > 0 && !stopped; gap = lastStart + spacingMs - Date.now()) {
+    const earliest = () => Math.max(lastStart + spacingMs, answeredAt.length < perWindow ? 0 : answeredAt[answeredAt.length - perWindow] + windowMs);
+    for (let gap = earliest() - Date.now(); gap > 0 && !stopped; gap = earliest() - Date.now()) {
       await new Promise((r) => setTimeout(r, gap));
     }
     if (stopped) return false;
     lastStart = Date.now();
-    return true;
+    return () => {
+      answeredAt.push(Date.now());
+      if (answeredAt.length > perWindow) answeredAt.shift();
+    };
   };
 
   const loop = (async () => {

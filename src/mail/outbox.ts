@@ -6,8 +6,11 @@ import { randomToken } from '../domain/ids';
 
 export type DrainResult = { requests: number; sent: number; failed: number; retryLater: boolean; waitMs?: number };
 type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config'>;
-/** Called right before a request; answers false when the drainer is stopping and must not send. */
-export type Pace = () => Promise<boolean>;
+/**
+ * Called right before a request: waits for the rate limit and answers a function to call when the
+ * answer is in, or false when the drainer is stopping and must not send.
+ */
+export type Pace = () => Promise<(() => void) | false>;
 
 const MAX_BACKOFF_MS = 10 * 60_000;
 
@@ -47,7 +50,8 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
     await deps.atomic((tx) => [...failDropped(tx), tx.update(outboxBatches).set({ state: 'done', leasedUntil: null }).where(eq(outboxBatches.id, batch.id))]);
     return { requests: 0, sent: 0, failed: drop.length, retryLater: false };
   }
-  if (!(await pace())) {
+  const answered = await pace();
+  if (!answered) {
     await releaseBatch(db, batch.id);
     return null;
   }
@@ -56,6 +60,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
   await deps.atomic((tx) => [...failDropped(tx), tx.update(outboxBatches).set({ inDoubt: true, idempotencyKey: key }).where(eq(outboxBatches.id, batch.id))]);
 
   const outcome: SendOutcome = await deps.mailer.send(send.map((m) => m.message), { idempotencyKey: key }).catch((err: Error) => ({ ok: false as const, retryable: true, inDoubt: true, error: `mailer threw: ${err.message}` }));
+  answered();
   const at = deps.clock.now();
   const ids = send.map((m) => m.id);
   const attempts = batch.attempts + 1;
@@ -89,7 +94,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
  * One provider request at most: an open batch that is due first (retries keep their key and
  * members), else a new batch of due queued mails. Answers null when there was nothing to send.
  */
-export async function drainStep(deps: Ports, pace: Pace = async () => true): Promise<DrainResult | null> {
+export async function drainStep(deps: Ports, pace: Pace = async () => () => {}): Promise<DrainResult | null> {
   const now = deps.clock.now();
   let batch = await claimBatch(deps.db, now);
   if (!batch) {
@@ -111,8 +116,7 @@ export async function drainDue(deps: Ports, maxRequests = 10, opts: { spacingMs?
   const pace: Pace = async () => {
     const gap = last + (opts.spacingMs ?? 0) - Date.now();
     if (last && gap > 0) await new Promise((r) => setTimeout(r, gap));
-    last = Date.now();
-    return true;
+    return () => void (last = Date.now());
   };
   for (let i = 0; i < maxRequests; i++) {
     const r = await drainStep(deps, pace);

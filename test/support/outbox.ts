@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../src/deps';
+import type { Db, Deps } from '../../src/deps';
 import { outbox } from '../../src/db/schema';
 import { resendMailer } from '../../src/mail/resend';
 import { testApp } from './app';
@@ -22,9 +22,9 @@ export async function queueMails(db: Db, addresses: string[], now: number): Prom
 export const addressesFor = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
 
 /** The app (in-memory SQLite, settable clock) sending through the real resend SDK to a local imitation. */
-export async function resendHarness(env: Record<string, string> = {}, imitation: ResendImitationOptions = {}) {
+export async function resendHarness(env: Record<string, string> = {}, imitation: ResendImitationOptions = {}, overrides: Partial<Deps> = {}) {
   const api = await startResendImitation(imitation);
-  const t = await testApp(env, { mailer: resendMailer({ apiKey: 're_test', baseUrl: api.baseUrl, timeoutMs: 5000 }) });
+  const t = await testApp({ MAIL_FROM: 'listgate <news@example.com>', ...env }, { mailer: resendMailer({ apiKey: 're_test', baseUrl: api.baseUrl, timeoutMs: 5000 }), ...overrides });
   const rows = () => t.deps.db.select().from(outbox).orderBy(outbox.id).all();
   const rowTo = (to: string) => t.deps.db.select().from(outbox).where(eq(outbox.to, to)).get();
   /** Recipients that got more than one mail. */
