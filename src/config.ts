@@ -43,7 +43,7 @@ export const envSchema = z.object({
   SOFT_BOUNCE_LIMIT: int(3),
   SOFT_BOUNCE_WINDOW_DAYS: num(30),
   MAX_BODY_BYTES: int(16 * 1024),
-  OUTBOX_MAX_ATTEMPTS: int(12),
+  OUTBOX_MAX_ATTEMPTS: int(20),
   OUTBOX_MAX_AGE_HOURS: num(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });

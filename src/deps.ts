@@ -22,7 +22,11 @@ export interface Clock {
 
 export type SendOutcome =
   | { ok: true; results: Array<{ id: string } | { error: string; permanent: true }> }
-  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+  /**
+   * `inDoubt`: no definite answer came back (network error, timeout, 5xx), so the provider may
+   * have accepted the mails; the batch is then resent unchanged with the same idempotency key.
+   */
+  | { ok: false; retryable: boolean; retryAfterMs?: number; inDoubt?: boolean; error: string };
 
 export interface Mailer {
   readonly name: 'resend' | 'smtp' | 'log' | 'memory';

@@ -63,7 +63,7 @@ export default {
     const { deps } = await build(env);
     ctx.waitUntil(
       (async () => {
-        await drainDue(deps, 20);
+        await drainDue(deps, 20, { spacingMs: 1000 / deps.config.MAIL_RATE_PER_SECOND });
         await purgeExpiredPending(deps.db, deps.clock.now());
       })(),
     );

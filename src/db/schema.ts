@@ -168,7 +168,15 @@ export const outboxBatches = sqliteTable('outbox_batches', {
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull(),
   createdAt: integer('created_at').notNull(),
-});
+  /** A drainer holds the batch until then (Workers may drain concurrently); a Node start clears it. */
+  leasedUntil: integer('leased_until'),
+  /**
+   * Set before a request whose answer may not have come back (crash, timeout, 5xx): the provider may
+   * hold this key, so the batch must go again unchanged. While unset, members may be pruned.
+   */
+  inDoubt: integer('in_doubt', { mode: 'boolean' }).notNull().default(false),
+  lastError: text('last_error'),
+}, (t) => [index('outbox_batches_due').on(t.state, t.nextAttemptAt)]);
 
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),

@@ -1,61 +1,94 @@
 import type { Deps, Outbox } from '../deps';
-import { drainStep } from './outbox';
+import { nextDueAt, releaseAllLeases } from '../db/queries/outbox';
+import { drainStep, type Pace } from './outbox';
 
 type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config'>;
+export type OutboxLoop = Outbox & { stop(): Promise<void>; idle(): Promise<void> };
 
 /**
- * The Node drain loop: wakes on new mail and on a timer, paces provider requests to
- * MAIL_RATE_PER_SECOND, and on stop() lets the request in flight finish.
+ * The Node drain loop: wakes on new mail, on the next retry time and on a timer; starts provider
+ * requests no closer than 1/MAIL_RATE_PER_SECOND apart (measured from request start, so database
+ * work overlaps the wait); on stop() lets the request in flight finish and starts no other.
  */
-export function startOutboxLoop(deps: Ports, opts: { idleMs?: number } = {}): Outbox & { stop(): Promise<void>; idle(): Promise<void> } {
-  const spacingMs = 1000 / deps.config.MAIL_RATE_PER_SECOND;
+export function startOutboxLoop(deps: Ports, opts: { idleMs?: number } = {}): OutboxLoop {
+  // The provider counts arrivals in a rolling second, and a request arrives some time between its
+  // start and its answer. So a request starts only once the one `perWindow` back was answered a
+  // full window ago (never more than perWindow arrivals in any window), and no closer than
+  // 1/rate after the previous start (an even pace rather than bursts).
+  const rate = deps.config.MAIL_RATE_PER_SECOND;
+  const perWindow = Math.max(1, Math.floor(rate));
+  const windowMs = (perWindow * 1000) / rate;
+  const spacingMs = 1000 / rate;
+  const answeredAt: number[] = [];
   const idleMs = opts.idleMs ?? 2000;
   let stopped = false;
   let woken = false;
-  let wakeUp: (() => void) | null = null;
-  let lastRequestAt = 0;
+  let interrupt: (() => void) | null = null;
+  let lastStart = 0;
   const idleWaiters: Array<() => void> = [];
 
+  /** Sleeps until `ms` pass, wake() or stop(). */
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, Math.max(0, ms));
       function done() {
         clearTimeout(timer);
-        wakeUp = null;
+        interrupt = null;
         resolve();
       }
-      wakeUp = done;
+      interrupt = done;
     });
 
+  const pace: Pace = async () => {
+    const earliest = () => Math.max(lastStart + spacingMs, answeredAt.length < perWindow ? 0 : answeredAt[answeredAt.length - perWindow] + windowMs);
+    for (let gap = earliest() - Date.now(); gap > 0 && !stopped; gap = earliest() - Date.now()) {
+      await new Promise((r) => setTimeout(r, gap));
+    }
+    if (stopped) return false;
+    lastStart = Date.now();
+    return () => {
+      answeredAt.push(Date.now());
+      if (answeredAt.length > perWindow) answeredAt.shift();
+    };
+  };
+
   const loop = (async () => {
+    // This process owns the database file: a batch held by a killed predecessor is ours to resend.
+    await releaseAllLeases(deps.db).catch((err) => deps.logger.error('outbox lease release failed', { error: (err as Error).message }));
     while (!stopped) {
       woken = false;
       let result = null;
+      let failed = false;
       try {
-        const gap = lastRequestAt + spacingMs - Date.now();
-        if (gap > 0) await new Promise((r) => setTimeout(r, gap));
-        result = await drainStep(deps);
-        if (result && result.requests > 0) lastRequestAt = Date.now();
+        result = await drainStep(deps, pace);
       } catch (err) {
+        failed = true;
         deps.logger.error('outbox drain failed', { error: (err as Error).message });
       }
-      if (result && !result.retryLater) continue;
-      if (!result) idleWaiters.splice(0).forEach((r) => r());
       if (stopped) break;
-      if (!woken) await sleep(result?.retryLater ? Math.min(idleMs, result.waitMs ?? idleMs) : idleMs);
+      if (result && !result.retryLater) continue;
+      let wait = idleMs;
+      if (!failed) {
+        const due = await nextDueAt(deps.db, deps.clock.now()).catch(() => null);
+        if (due !== null) wait = Math.max(20, Math.min(idleMs, due - deps.clock.now()));
+        else idleWaiters.splice(0).forEach((r) => r());
+      }
+      if (!woken) await sleep(wait);
     }
+    idleWaiters.splice(0).forEach((r) => r());
   })();
 
   return {
     wake() {
       woken = true;
-      wakeUp?.();
+      interrupt?.();
     },
     async stop() {
       stopped = true;
-      wakeUp?.();
+      interrupt?.();
       await loop;
     },
+    /** Resolves when nothing is queued or open any more (tests, benchmarks). */
     idle() {
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },

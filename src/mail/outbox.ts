@@ -1,116 +1,125 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Deps } from '../deps';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Deps, SendOutcome } from '../deps';
 import { outbox, outboxBatches } from '../db/schema';
+import { type Batch, batchMembers, claimBatch, type Member, openBatch, releaseBatch } from '../db/queries/outbox';
 import { randomToken } from '../domain/ids';
 
 export type DrainResult = { requests: number; sent: number; failed: number; retryLater: boolean; waitMs?: number };
+type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config'>;
+/**
+ * Called right before a request: waits for the rate limit and answers a function to call when the
+ * answer is in, or false when the drainer is stopping and must not send.
+ */
+export type Pace = () => Promise<(() => void) | false>;
 
-/** Exponential backoff with full jitter, never shorter than what the provider asked for. */
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+/** Exponential backoff with full jitter (capped at 10 minutes), never shorter than the provider asked. */
 export function backoffMs(attempt: number, retryAfterMs?: number, random = Math.random): number {
-  const base = Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempt, 12));
+  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempt, 12));
   const jittered = base / 2 + random() * (base / 2);
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
-type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config'>;
-
-/** Claims due queued mails into a new batch; its members and key are committed before any request. */
-async function openBatch(deps: Ports, now: number): Promise<string | null> {
-  const due = await deps.db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.id))
-    .limit(deps.mailer.maxBatch)
-    .all();
-  if (due.length === 0) return null;
-  const batchId = `b_${randomToken(12)}`;
-  const ids = due.map((r) => r.id);
-  await deps.atomic((db) => [
-    db.insert(outboxBatches).values({ id: batchId, idempotencyKey: `listgate-${batchId}`, nextAttemptAt: now, createdAt: now }),
-    db.update(outbox).set({ state: 'sending', batchId }).where(and(inArray(outbox.id, ids), eq(outbox.state, 'queued'))),
-  ]);
-  return batchId;
+/**
+ * Decides who goes in this request. A batch in doubt (an earlier request may have been accepted)
+ * goes again exactly as before with the same key, or the provider would see a different body under
+ * a key it holds. Otherwise members suppressed/erased meanwhile or past the age limit are dropped,
+ * and the key is renewed so the smaller batch is a new request.
+ */
+function plan(deps: Ports, batch: Batch, members: Member[], now: number) {
+  const maxAgeMs = deps.config.OUTBOX_MAX_AGE_HOURS * 3600_000;
+  const old = (m: Member) => m.createdAt + maxAgeMs <= now;
+  if (batch.attempts >= deps.config.OUTBOX_MAX_ATTEMPTS || (batch.inDoubt && members.some(old))) {
+    return { send: [], drop: members.map((m) => ({ m, why: `gave up after ${batch.attempts} attempts: ${batch.lastError ?? 'too old'}` })) };
+  }
+  if (batch.inDoubt) return { send: members, drop: [] };
+  const drop = members.flatMap((m) => (m.withdrawn ? [{ m, why: 'withdrawn: suppressed or erased before sending' }] : old(m) ? [{ m, why: 'gave up: too old' }] : []));
+  return { send: members.filter((m) => !drop.some((d) => d.m === m)), drop };
 }
 
-/** Sends one stored batch (new or left open by a failure or crash) with its own idempotency key. */
-async function sendBatch(deps: Ports, batch: typeof outboxBatches.$inferSelect, now: number): Promise<DrainResult> {
-  const members = await deps.db.select().from(outbox).where(eq(outbox.batchId, batch.id)).orderBy(asc(outbox.id)).all();
-  if (members.length === 0) {
-    await deps.db.update(outboxBatches).set({ state: 'done' }).where(eq(outboxBatches.id, batch.id));
-    return { requests: 0, sent: 0, failed: 0, retryLater: false };
+/** Sends one claimed batch and records the outcome; the batch row holds the key across retries and crashes. */
+async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainResult | null> {
+  const { db, logger } = deps;
+  const now = deps.clock.now();
+  const { send, drop } = plan(deps, batch, await batchMembers(db, batch.id), now);
+  const failDropped = (tx: typeof db) =>
+    drop.map(({ m, why }) => tx.update(outbox).set({ state: 'failed', lastError: why }).where(and(eq(outbox.id, m.id), eq(outbox.state, 'sending'))));
+  if (drop.length) logger.warn('outbox mails dropped before sending', { batch: batch.id, mails: drop.length, reason: drop[0].why });
+  if (send.length === 0) {
+    await deps.atomic((tx) => [...failDropped(tx), tx.update(outboxBatches).set({ state: 'done', leasedUntil: null }).where(eq(outboxBatches.id, batch.id))]);
+    return { requests: 0, sent: 0, failed: drop.length, retryLater: false };
   }
-  const maxAgeMs = deps.config.OUTBOX_MAX_AGE_HOURS * 3600_000;
-  const expired = batch.createdAt + maxAgeMs <= now || batch.attempts >= deps.config.OUTBOX_MAX_ATTEMPTS;
-  if (expired) {
-    await deps.atomic((db) => [
-      db.update(outbox).set({ state: 'failed', lastError: 'gave up: too old or too many attempts' }).where(eq(outbox.batchId, batch.id)),
-      db.update(outboxBatches).set({ state: 'done' }).where(eq(outboxBatches.id, batch.id)),
-    ]);
-    deps.logger.error('outbox batch given up', { batch: batch.id, mails: members.length, attempts: batch.attempts });
-    return { requests: 0, sent: 0, failed: members.length, retryLater: false };
+  const answered = await pace();
+  if (!answered) {
+    await releaseBatch(db, batch.id);
+    return null;
   }
+  // Committed before the request: from here on a crash leaves the batch in doubt.
+  const key = drop.length ? `listgate-${batch.id}-${randomToken(6)}` : batch.idempotencyKey;
+  await deps.atomic((tx) => [...failDropped(tx), tx.update(outboxBatches).set({ inDoubt: true, idempotencyKey: key }).where(eq(outboxBatches.id, batch.id))]);
 
-  const outcome = await deps.mailer.send(members.map((m) => m.message), { idempotencyKey: batch.idempotencyKey });
+  const outcome: SendOutcome = await deps.mailer.send(send.map((m) => m.message), { idempotencyKey: key }).catch((err: Error) => ({ ok: false as const, retryable: true, inDoubt: true, error: `mailer threw: ${err.message}` }));
+  answered();
   const at = deps.clock.now();
-  if (!outcome.ok) {
-    if (outcome.retryable) {
-      const wait = backoffMs(batch.attempts + 1, outcome.retryAfterMs);
-      await deps.db
-        .update(outboxBatches)
-        .set({ attempts: batch.attempts + 1, nextAttemptAt: at + wait })
-        .where(eq(outboxBatches.id, batch.id));
-      await deps.db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: outcome.error }).where(eq(outbox.batchId, batch.id));
-      deps.logger.warn('outbox batch will be retried', { batch: batch.id, error: outcome.error, waitMs: Math.round(wait) });
-      return { requests: 1, sent: 0, failed: 0, retryLater: true, waitMs: outcome.retryAfterMs };
-    }
-    await deps.atomic((db) => [
-      db.update(outbox).set({ state: 'failed', lastError: outcome.error, attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.batchId, batch.id)),
-      db.update(outboxBatches).set({ state: 'done', attempts: batch.attempts + 1 }).where(eq(outboxBatches.id, batch.id)),
+  const ids = send.map((m) => m.id);
+  const attempts = batch.attempts + 1;
+  if (!outcome.ok && outcome.retryable) {
+    const wait = backoffMs(attempts, outcome.retryAfterMs);
+    await deps.atomic((tx) => [
+      tx.update(outboxBatches)
+        .set({ attempts, nextAttemptAt: at + wait, leasedUntil: null, inDoubt: batch.inDoubt || !!outcome.inDoubt, lastError: outcome.error })
+        .where(eq(outboxBatches.id, batch.id)),
+      tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: outcome.error }).where(inArray(outbox.id, ids)),
     ]);
-    deps.logger.error('outbox batch failed permanently', { batch: batch.id, error: outcome.error });
-    return { requests: 1, sent: 0, failed: members.length, retryLater: false };
+    logger.warn('outbox batch will be retried', { batch: batch.id, mails: ids.length, error: outcome.error, waitMs: Math.round(wait) });
+    return { requests: 1, sent: 0, failed: drop.length, retryLater: true, waitMs: wait };
   }
-
-  let failed = 0;
-  await deps.atomic((db) => [
-    ...members.map((m, i) => {
-      const r = outcome.results[i];
-      if (r && 'id' in r) return db.update(outbox).set({ state: 'sent', sentAt: at, providerId: r.id, attempts: m.attempts + 1 }).where(eq(outbox.id, m.id));
-      failed++;
-      return db.update(outbox).set({ state: 'failed', lastError: r?.error ?? 'no result', attempts: m.attempts + 1 }).where(eq(outbox.id, m.id));
+  const results = outcome.ok ? outcome.results : ids.map(() => ({ error: outcome.error, permanent: true as const }));
+  await deps.atomic((tx) => [
+    ...send.map((m, i) => {
+      const r = results[i] ?? { error: 'no result from provider' };
+      return 'id' in r
+        ? tx.update(outbox).set({ state: 'sent', sentAt: at, providerId: r.id, attempts: m.attempts + 1, lastError: null }).where(eq(outbox.id, m.id))
+        : tx.update(outbox).set({ state: 'failed', lastError: r.error, attempts: m.attempts + 1 }).where(eq(outbox.id, m.id));
     }),
-    db.update(outboxBatches).set({ state: 'done', attempts: batch.attempts + 1 }).where(eq(outboxBatches.id, batch.id)),
+    tx.update(outboxBatches).set({ state: 'done', attempts, leasedUntil: null, lastError: outcome.ok ? null : outcome.error }).where(eq(outboxBatches.id, batch.id)),
   ]);
-  if (failed) deps.logger.warn('outbox mails rejected by provider', { batch: batch.id, failed });
-  return { requests: 1, sent: members.length - failed, failed, retryLater: false };
+  const failed = results.filter((r) => !('id' in r)).length;
+  if (failed) logger.error('outbox mails failed permanently', { batch: batch.id, failed, error: outcome.ok ? results.find((r) => 'error' in r) : outcome.error });
+  return { requests: 1, sent: ids.length - failed, failed: failed + drop.length, retryLater: false };
 }
 
 /**
  * One provider request at most: an open batch that is due first (retries keep their key and
- * members), else a new batch of due queued mails. Answers what happened, for the loop's pacing.
+ * members), else a new batch of due queued mails. Answers null when there was nothing to send.
  */
-export async function drainStep(deps: Ports): Promise<DrainResult | null> {
+export async function drainStep(deps: Ports, pace: Pace = async () => () => {}): Promise<DrainResult | null> {
   const now = deps.clock.now();
-  const open = await deps.db
-    .select()
-    .from(outboxBatches)
-    .where(and(eq(outboxBatches.state, 'open'), lte(outboxBatches.nextAttemptAt, now)))
-    .orderBy(asc(outboxBatches.createdAt))
-    .limit(1)
-    .get();
-  if (open) return sendBatch(deps, open, now);
-  const id = await openBatch(deps, now);
-  if (!id) return null;
-  const batch = await deps.db.select().from(outboxBatches).where(eq(outboxBatches.id, id)).get();
-  return batch ? sendBatch(deps, batch, now) : null;
+  let batch = await claimBatch(deps.db, now);
+  if (!batch) {
+    const id = `b_${randomToken(12)}`;
+    if (!(await openBatch(deps.db, deps.atomic, now, deps.mailer.maxBatch, id))) return null;
+    batch = await claimBatch(deps.db, now, id);
+    if (!batch) return null;
+  }
+  return sendBatch(deps, batch, pace);
 }
 
-/** Drains until nothing is due or `maxRequests` is reached (Workers cron and waitUntil). */
-export async function drainDue(deps: Ports, maxRequests = 10): Promise<{ requests: number; sent: number; failed: number }> {
+/**
+ * Drains until nothing is due, a retry must wait, or `maxRequests` were made (Workers cron and
+ * waitUntil). `spacingMs` paces requests like the Node loop does.
+ */
+export async function drainDue(deps: Ports, maxRequests = 10, opts: { spacingMs?: number } = {}) {
   const total = { requests: 0, sent: 0, failed: 0 };
+  let last = 0;
+  const pace: Pace = async () => {
+    const gap = last + (opts.spacingMs ?? 0) - Date.now();
+    if (last && gap > 0) await new Promise((r) => setTimeout(r, gap));
+    return () => void (last = Date.now());
+  };
   for (let i = 0; i < maxRequests; i++) {
-    const r = await drainStep(deps);
+    const r = await drainStep(deps, pace);
     if (!r) break;
     total.requests += r.requests;
     total.sent += r.sent;

@@ -14,33 +14,36 @@ function retryAfterMs(headers: Record<string, string> | null): number | undefine
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
+/** Auth problems are the operator's to fix; the mail waits (up to the outbox limits) rather than being lost. */
+const CONFIGURATION = new Set(['missing_api_key', 'invalid_api_key', 'restricted_api_key']);
+
 /**
  * Resend through the official SDK: one `batch.send` of up to 100 mails per request, permissive
  * validation so one bad address does not sink the rest, and the caller's idempotency key so a
  * retried batch is delivered once. The SDK never throws or retries: we read `error` and `headers`.
+ * A request that gets no answer within `timeoutMs` counts as a network error (in doubt).
  */
-export function resendMailer(opts: { apiKey: string; baseUrl?: string }): Mailer {
+export function resendMailer(opts: { apiKey: string; baseUrl?: string; timeoutMs?: number }): Mailer {
   const client = new Resend(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/+$/, '') } : undefined);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   return {
     name: 'resend',
     maxBatch: 100,
     async send(messages: OutboxMessage[], { idempotencyKey }): Promise<SendOutcome> {
-      let response;
-      try {
-        response = await client.batch.send(
-          messages.map((m) => ({ from: m.from, to: [m.to], subject: m.subject, html: m.html, text: m.text, headers: m.headers })),
-          { idempotencyKey, batchValidation: 'permissive' },
-        );
-      } catch (err) {
-        return { ok: false, retryable: true, error: `network: ${(err as Error).name}` };
-      }
-      const { data, error, headers } = response;
+      const { data, error, headers } = await client.batch.send(
+        messages.map((m) => ({ from: m.from, to: [m.to], subject: m.subject, html: m.html, text: m.text, headers: m.headers })),
+        { idempotencyKey, batchValidation: 'permissive', signal: AbortSignal.timeout(timeoutMs) },
+      );
       if (error) {
         const status = error.statusCode;
-        const retryable = status === null || status === 429 || status >= 500 || (status === 409 && error.name !== 'invalid_idempotent_request');
+        // No answer or a server error: the provider may have accepted the batch before failing.
+        const inDoubt = status === null || status >= 500;
+        const retryable =
+          inDoubt || status === 429 || CONFIGURATION.has(error.name) || (status === 409 && error.name === 'concurrent_idempotent_requests');
         return {
           ok: false,
           retryable: retryable && !PERMANENT.has(error.name),
+          inDoubt,
           retryAfterMs: retryAfterMs(headers),
           error: `${status ?? 'network'} ${error.name}: ${error.message}`.slice(0, 500),
         };

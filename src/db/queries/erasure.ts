@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Atomic, Db } from '../../deps';
 import { addresses, changes, outbox, subscriptions, suppressions } from '../schema';
 
@@ -7,7 +7,9 @@ import { addresses, changes, outbox, subscriptions, suppressions } from '../sche
  * the subscriptions, so they go before the subscriptions do.
  *  1. earlier feed events of the address lose the address;
  *  2. each list that held it gets an `erased` event without one;
- *  3. its mail (queued or already sent) is deleted, since the rows carry the address;
+ *  3. its mail (queued or already sent) is deleted, since the rows carry the address — except a
+ *     mail inside a batch being sent: an in-doubt retry must resend the identical body under its
+ *     idempotency key, and the outbox drops erased members from any batch not in doubt;
  *  4. subscriptions and the address row go (the delete trigger keeps the counters);
  *  5. the suppression keeps only the keyed hash: a new row with reason `erased`, or an existing
  *     row (a bounce, a complaint) keeps its reason and loses the address.
@@ -31,7 +33,7 @@ export async function eraseAddress(atomic: Atomic, db: Db, e: { key: string; has
         .from(subscriptions)
         .where(eq(subscriptions.key, e.key)),
     ),
-    tx.delete(outbox).where(inArray(outbox.subscriptionId, ofAddress(tx))),
+    tx.delete(outbox).where(and(inArray(outbox.subscriptionId, ofAddress(tx)), ne(outbox.state, 'sending'))),
     tx.delete(subscriptions).where(eq(subscriptions.key, e.key)),
     tx.delete(addresses).where(eq(addresses.key, e.key)),
     tx
