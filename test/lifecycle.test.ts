@@ -75,6 +75,27 @@ describe('the confirmation mail cap per address', () => {
     expect(subscriptionRow(t, 'capped@example.com', 'offers').state).toBe('pending');
   });
 
+  it('mails an unsubscribed address that signs up again at once, within the daily cap', async () => {
+    const t = await testApp({ RATE_LIMIT_SIGNUP_BURST: '100' });
+    const unsubscribeAndReturn = async () => {
+      const token = subscriptionRow(t, 'back@example.com').unsub_token as string;
+      await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      t.clock.advance(MINUTE);
+      await signup(t, 'back@example.com');
+      await t.deliver();
+      return t.mailer.sent.length;
+    };
+    await confirmJson(t, await pendingSignup(t, 'back@example.com'));
+    expect(await unsubscribeAndReturn()).toBe(2); // a minute after the first mail, not 15
+    expect(await unsubscribeAndReturn()).toBe(3);
+    expect(await unsubscribeAndReturn()).toBe(3); // the fourth in 24 hours waits
+    expect(subscriptionRow(t, 'back@example.com').state).toBe('pending');
+    // A pending repeat is still held to the cooldown.
+    await signup(t, 'back@example.com');
+    await t.deliver();
+    expect(t.mailer.sent).toHaveLength(3);
+  });
+
   it('counts each address on its own', async () => {
     const t = await testApp();
     await signup(t, 'first@example.com');
