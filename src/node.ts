@@ -19,6 +19,13 @@ function buildMailer(config: Config, logger: Logger): Mailer {
   return logMailer(logger);
 }
 
+/** The origin a browser on this machine uses to reach HOST:PORT. */
+function localUrl(host: string, port: number): string {
+  const loopback = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1', ''].includes(host);
+  const name = loopback ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 /** Builds every Node port from the environment and starts serving; answers a stop function. */
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
@@ -52,11 +59,16 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const purgeTimer = setInterval(purge, 10 * 60_000);
   purgeTimer.unref();
 
+  let port = config.PORT;
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+      port = info.port;
+      // Without PUBLIC_URL, links name where we really listen (PORT=0, another port): the printed
+      // confirmation link must work. Set here, on 'listening', before any request is read.
+      if (!env.PUBLIC_URL) config.PUBLIC_URL = localUrl(config.HOST, port);
+      resolve(s);
+    });
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
   console.log(`listgate is listening on http://${config.HOST}:${port} (mail: ${mailer.name})`);
   console.log(`Point a browser at ${config.PUBLIC_URL}/lists/newsletter to sign up.`);
 
