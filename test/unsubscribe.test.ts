@@ -128,3 +128,27 @@ describe('POST /unsubscribe', () => {
     expect(weird.status).toBe(400);
   });
 });
+
+describe('RATE_LIMIT_ACTION_PER_MINUTE', () => {
+  it('answers 429 with Retry-After to a client posting links too fast, but never limits one-click', async () => {
+    const t = await testApp({ RATE_LIMIT_ACTION_PER_MINUTE: '3' });
+    const token = await confirmed(t, 'limit@example.com');
+    const from = (ip: string) => ({ clientIp: ip });
+    for (let i = 0; i < 3; i++) {
+      const res = await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.50'));
+      expect(res.status).toBe(400);
+    }
+    const limited = await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.50'));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const page = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: formHeaders, body: `token=${token}` }, from('192.0.2.50'));
+    expect(page.status).toBe(429);
+    expect(subscriptionRow(t, 'limit@example.com').state).toBe('confirmed');
+    // Another client is not affected; a mailbox provider's one-click POST goes through.
+    expect((await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.51'))).status).toBe(400);
+    const oneClick = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: formHeaders, body: 'List-Unsubscribe=One-Click' }, from('192.0.2.50'));
+    expect(oneClick.status).toBe(200);
+    t.clock.advance(60_000);
+    expect((await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.50'))).status).toBe(400);
+  });
+});
