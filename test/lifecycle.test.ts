@@ -114,4 +114,21 @@ describe('the confirmation mail cap per address', () => {
     expect(t.mailer.sent).toHaveLength(1);
     expect(subscriptionRow(t, 'done@example.com').state).toBe('confirmed');
   });
+
+  it('answers a suppressed address exactly like a new one, in JSON and to a browser, and mails it nothing', async () => {
+    const t = await testApp({ RATE_LIMIT_SIGNUP_BURST: '100' });
+    await pendingSignup(t, 'gone@example.com');
+    const notMe = t.mailer.sent[0].text.match(/\/not-me\?token=([\w.-]+)/)![1];
+    await t.app.request('/not-me', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: notMe }) });
+    t.clock.advance(25 * HOUR);
+    const answer = async (email: string) => {
+      const j = await signup(t, email);
+      const b = await t.app.request('/lists/newsletter/subscribe', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` });
+      return [j.status, await j.text(), b.status, b.headers.get('location'), await b.text()];
+    };
+    expect(await answer('gone@example.com')).toEqual(await answer('fresh@example.com'));
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to)).toEqual(['gone@example.com', 'fresh@example.com']);
+    expect(subscriptionRow(t, 'gone@example.com').state).toBe('suppressed');
+  });
 });
