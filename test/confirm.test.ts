@@ -66,6 +66,16 @@ describe('POST /confirm', () => {
     expect(subscriptionRow(t, 'json@example.com').state).toBe('confirmed');
   });
 
+  it('confirms with the token as a multipart form field', async () => {
+    const t = await testApp();
+    const token = await pendingSignup(t, 'multipart@example.com');
+    const body = new FormData();
+    body.set('token', token);
+    const res = await t.app.request('/confirm', { method: 'POST', body });
+    expect(res.status).toBe(303);
+    expect(subscriptionRow(t, 'multipart@example.com').state).toBe('confirmed');
+  });
+
   it('confirms with the token as a query parameter and no body', async () => {
     const t = await testApp();
     const token = await pendingSignup(t, 'query@example.com');
