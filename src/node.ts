@@ -56,7 +56,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
     }
   };
   await purge();
-  const purgeTimer = setInterval(purge, 10 * 60_000);
+  // Every 10 minutes, or more often when tokens live shorter (CONFIRM_TTL_HOURS=0.01 in a trial),
+  // so a pending signup never outlives its token by more than a fraction of the token's life.
+  const purgeEveryMs = Math.min(10 * 60_000, Math.max(1000, (config.CONFIRM_TTL_HOURS * 3_600_000) / 10));
+  const purgeTimer = setInterval(purge, purgeEveryMs);
   purgeTimer.unref();
 
   let port = config.PORT;
