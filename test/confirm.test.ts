@@ -154,6 +154,15 @@ describe('POST /confirm', () => {
     expect(subscriptionRow(t, 'purpose@example.com').state).toBe('pending');
   });
 
+  it('records the rightmost X-Forwarded-For entry as the confirming address only when TRUST_PROXY=1', async () => {
+    for (const [trust, expected] of [['1', '198.51.100.20'], ['', 'unknown']] as const) {
+      const t = await testApp({ TRUST_PROXY: trust });
+      const token = await pendingSignup(t, 'proxied@example.com');
+      await t.app.request('/confirm', { method: 'POST', headers: { ...json, 'x-forwarded-for': '10.9.9.9, 198.51.100.20' }, body: JSON.stringify({ token }) });
+      expect(subscriptionRow(t, 'proxied@example.com').confirm_ip).toBe(expected);
+    }
+  });
+
   it('confirms only the signup the token was issued for', async () => {
     const t = await testApp();
     const tokenA = await pendingSignup(t, 'a@example.com');

@@ -36,11 +36,12 @@ describe.concurrent('the real server', () => {
     it('signs up, sends the mail through the resend SDK, and confirms from the link in it', async () => {
       const api = await startResendImitation({ apiKeys: ['re_test'] });
       imitations.push(api);
+      const dbPath = tempDb();
       const server = track(
         startNodeEntry({
           NODE_ENV: 'production',
           PORT: '0',
-          DATABASE_PATH: tempDb(),
+          DATABASE_PATH: dbPath,
           TOKEN_SECRET: 'a-production-secret-of-enough-bytes!',
           MAIL_TRANSPORT: 'resend',
           RESEND_API_KEY: 're_test',
@@ -75,7 +76,7 @@ describe.concurrent('the real server', () => {
       expect(await page.text()).toContain('<form method="post" action="/confirm">');
 
       const token = new URL(local).searchParams.get('token')!;
-      const confirm = await fetch(`${base}/confirm`, { method: 'POST', headers: form, body: new URLSearchParams({ token }), redirect: 'manual' });
+      const confirm = await fetch(`${base}/confirm`, { method: 'POST', headers: { ...form, 'user-agent': 'ServerTest/1' }, body: new URLSearchParams({ token }), redirect: 'manual' });
       expect(confirm.status).toBe(303);
       expect(confirm.headers.get('location')).toBe('/confirmed?list=newsletter');
       const again = await fetch(local, { method: 'POST', headers: { accept: 'application/json' } });
@@ -86,6 +87,10 @@ describe.concurrent('the real server', () => {
       expect(bad.status).toBe(400);
       expect(bad.headers.get('content-type')).toContain('application/problem+json');
       expect(server.output()).not.toContain(token);
+      const reader = new Database(dbPath, { readonly: true });
+      const row = reader.prepare('SELECT state, signup_ip, confirm_ip, confirm_user_agent FROM subscriptions').get();
+      reader.close();
+      expect(row).toEqual({ state: 'confirmed', signup_ip: '127.0.0.1', confirm_ip: '127.0.0.1', confirm_user_agent: 'ServerTest/1' });
 
       expect(await server.stop()).toBe(0); // SIGTERM: a clean shutdown
     });
