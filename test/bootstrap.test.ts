@@ -50,4 +50,11 @@ describe('start-up', () => {
     expect((await (await boot(path, { TOKEN_SECRET: newKey, TOKEN_SECRET_PREVIOUS: oldKey })).tokens.verify(token, 'confirm')).ok).toBe(true);
     expect(await (await boot(path, { TOKEN_SECRET: newKey })).tokens.verify(token, 'confirm')).toEqual({ ok: false, reason: 'invalid' });
   });
+
+  it('warns when a real transport would send from the placeholder sender', async () => {
+    const warned = async (env: Record<string, string>) => (await boot(join(dir, 'from.db'), env)).logs.join('\n').includes('MAIL_FROM has no real domain');
+    expect(await warned({ RESEND_API_KEY: 're_x' })).toBe(true);
+    expect(await warned({ RESEND_API_KEY: 're_x', MAIL_FROM: 'News <news@example.org>' })).toBe(false);
+    expect(await warned({})).toBe(false); // the log transport prints mail; any sender will do
+  });
 });

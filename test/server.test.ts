@@ -95,6 +95,31 @@ describe.concurrent('the real server', () => {
       expect(await server.stop()).toBe(0); // SIGTERM: a clean shutdown
     });
 
+    it('answers a signup while the provider fails, and the mail goes out once it recovers', async () => {
+      const api = await startResendImitation();
+      imitations.push(api);
+      api.setFault({ status: 500 });
+      const server = track(
+        startNodeEntry({
+          PORT: '0',
+          DATABASE_PATH: tempDb(),
+          MAIL_TRANSPORT: 'resend',
+          RESEND_API_KEY: 're_test',
+          RESEND_BASE_URL: api.baseUrl,
+          MAIL_FROM: 'news@listgate.test',
+        }),
+      );
+      const [, base] = await server.waitFor(LISTENING);
+      const res = await fetch(`${base}/lists/newsletter/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"patient@example.com"}' });
+      expect(res.status).toBe(202);
+      await server.waitFor(/outbox batch will be retried/);
+      expect(api.sent).toHaveLength(0);
+      api.clearFault();
+      const [mail] = await api.waitForMails(1, 10_000);
+      expect(mail.to).toEqual(['patient@example.com']);
+      expect(api.sent).toHaveLength(1);
+    });
+
     it('refuses to start in production without TOKEN_SECRET', async () => {
       const server = track(startNodeEntry({ NODE_ENV: 'production', PORT: '0', DATABASE_PATH: tempDb(), MAIL_TRANSPORT: 'log' }));
       expect(await server.exited).toBe(1);
