@@ -21,7 +21,6 @@ describe('GET /unsubscribe', () => {
     const html = await res.text();
     expect(html).toContain(`action="/unsubscribe?token=${token}"`);
     expect(html).toMatch(/<button type="submit">Unsubscribe<\/button>/);
-    expect((await t.app.request(`/unsubscribe?token=${token}`, { method: 'HEAD' })).status).toBeLessThan(500);
     expect(snapshot(t)).toBe(before);
     expect(subscriptionRow(t, 'reader@example.com').state).toBe('confirmed');
   });
