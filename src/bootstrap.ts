@@ -23,6 +23,12 @@ export async function prepareInstallation(
     secret = (await getOrCreateSetting(db, 'dev_token_secret', () => randomHex(32))).value;
     logger.warn('TOKEN_SECRET is not set: using a development secret kept in the database. Set TOKEN_SECRET in production.');
   }
+  if (config.mailTransport !== 'log' && !/@[^@\s>]+\.[^@\s>]+>?\s*$/.test(config.MAIL_FROM)) {
+    // The zero-configuration sender (onboarding@localhost) is refused by Resend and most SMTP relays.
+    logger.warn('MAIL_FROM has no real domain: the provider will refuse these mails. Set MAIL_FROM to an address on your verified domain.', {
+      mailFrom: config.MAIL_FROM,
+    });
+  }
   const hashSetting = await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32));
   await ensureDefaultList(db, clock.now());
   const tokens = await createTokens({ secret, previous: config.TOKEN_SECRET_PREVIOUS, now: () => clock.now() });

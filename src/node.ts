@@ -20,6 +20,13 @@ function buildMailer(config: Config, logger: Logger): Mailer {
   return logMailer(logger);
 }
 
+/** The origin a browser on this machine uses to reach HOST:PORT. */
+function localUrl(host: string, port: number): string {
+  const loopback = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1', ''].includes(host);
+  const name = loopback ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 /** Builds every Node port from the environment and starts serving; answers a stop function. */
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
@@ -52,14 +59,22 @@ export async function startNode(env: Record<string, string | undefined> = proces
     }
   };
   await purge();
-  const purgeTimer = setInterval(purge, 10 * 60_000);
+  // Every 10 minutes, or more often when tokens live shorter (CONFIRM_TTL_HOURS=0.01 in a trial),
+  // so a pending signup never outlives its token by more than a fraction of the token's life.
+  const purgeEveryMs = Math.min(10 * 60_000, Math.max(1000, (config.CONFIRM_TTL_HOURS * 3_600_000) / 10));
+  const purgeTimer = setInterval(purge, purgeEveryMs);
   purgeTimer.unref();
 
+  let port = config.PORT;
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
+      port = info.port;
+      // Without PUBLIC_URL, links name where we really listen (PORT=0, another port): the printed
+      // confirmation link must work. Set here, on 'listening', before any request is read.
+      if (!env.PUBLIC_URL) config.PUBLIC_URL = localUrl(config.HOST, port);
+      resolve(s);
+    });
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
   console.log(`listgate is listening on http://${config.HOST}:${port} (mail: ${mailer.name})`);
   console.log(`Point a browser at ${config.PUBLIC_URL}/lists/newsletter to sign up.`);
 

@@ -7,7 +7,7 @@ import { outboxStats } from '../src/db/queries/outbox-stats';
 import { outboxBatches } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
 import { type ResendImitation, startResendImitation } from './support/resend-imitation';
-import { type ServerProcess, spawnServer } from './support/server-process';
+import { type ServerProcess, spawnServer } from './support/outbox-server';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {

@@ -11,6 +11,7 @@ import { ApiError } from '../errors';
 import { clientIp, readBody, wantsJson } from '../http';
 import { pickLang } from '../pages/i18n';
 import { ActionPage, MessagePage } from '../pages/pages';
+import { limitAction } from './action-limit';
 
 export const confirmRoutes = new Hono<AppEnv>();
 
@@ -45,6 +46,7 @@ confirmRoutes.get('/confirm', async (c) => {
 
 confirmRoutes.post('/confirm', async (c) => {
   const deps = c.get('deps');
+  await limitAction(c);
   const claims = await verified(c, await tokenFromRequest(c), 'confirm');
   const result = await confirmSignup(deps.db, claims.signup, {
     now: deps.clock.now(),
@@ -73,6 +75,7 @@ confirmRoutes.get('/not-me', async (c) => {
 
 confirmRoutes.post('/not-me', async (c) => {
   const deps = c.get('deps');
+  await limitAction(c);
   const claims = await verified(c, await tokenFromRequest(c), 'not_me');
   const row = await deps.db
     .select({ key: subscriptions.key, email: subscriptions.email })

@@ -104,6 +104,7 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
     mailSignupId,
     unsubToken: `u_${randomToken(24)}`,
     mailNonce: randomToken(12),
+    skipCooldown: target?.state === 'unsubscribed',
     message,
     ip,
     userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,

@@ -6,6 +6,7 @@ import { ApiError } from '../errors';
 import { readBody, wantsJson } from '../http';
 import { pickLang } from '../pages/i18n';
 import { ActionPage, MessagePage } from '../pages/pages';
+import { limitAction } from './action-limit';
 
 const UNSUB_TOKEN = /^u_[A-Za-z0-9_-]{32}$/;
 
@@ -37,6 +38,8 @@ unsubscribeRoutes.post('/unsubscribe', async (c) => {
   const body = await readBody(c, { allowEmpty: true });
   const token = tokenOf(c.req.query('token') ?? body.token);
   const oneClick = body['List-Unsubscribe'] === 'One-Click';
+  // Mailbox providers send one-click POSTs for many people from few addresses: never limit those.
+  if (!oneClick) await limitAction(c);
   const result = await unsubscribeByToken(deps.db, token, deps.clock.now(), oneClick ? 'one-click' : 'page');
   if (result.outcome === 'unknown') throw new ApiError('invalid_token', 'This unsubscribe link is not valid.');
   if (wantsJson(c)) return c.json({ status: 'unsubscribed' }, 200);

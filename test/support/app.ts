@@ -38,7 +38,9 @@ export function recordingMailer() {
 
 /** The app on an in-memory SQLite with a recording mailer and a settable clock. */
 export async function testApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}) {
-  const config = loadConfig({ LOG_LEVEL: 'silent', TOKEN_SECRET: 'test-secret-test-secret-test-secret!!', ...env });
+  // The per-client action limit is high here so suites that confirm many subscribers from one
+  // client are not throttled; the tests of that limit set their own.
+  const config = loadConfig({ LOG_LEVEL: 'silent', TOKEN_SECRET: 'test-secret-test-secret-test-secret!!', RATE_LIMIT_ACTION_PER_MINUTE: '100000', ...env });
   const clock = testClock();
   const logs: string[] = [];
   const logger = jsonLogger(env.LOG_LEVEL === 'silent' ? 'silent' : 'debug', (l) => logs.push(l));

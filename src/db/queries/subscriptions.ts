@@ -28,6 +28,12 @@ export type SignupWrite = {
   mailSignupId: string;
   unsubToken: string;
   mailNonce: string;
+  /**
+   * The read phase saw the address unsubscribed from this list: its confirmation goes out at once,
+   * past the 15-minute cooldown (the daily cap still holds). Only the renewal made in this same
+   * group can use it: the cap's EXISTS needs the fresh signup id on a pending row.
+   */
+  skipCooldown: boolean;
   message: OutboxMessage;
   ip: string;
   userAgent: string | null;
@@ -40,7 +46,8 @@ export type SignupWrite = {
  *  1. the address row for the mail cap (not for suppressed addresses);
  *  2. the subscription: inserted, renewed (pending/unsubscribed/suppressed-then-lifted) or left alone;
  *  3. the cap: admits a mail only for a pending signup whose token we rendered, and only within
- *     one per 15 minutes and three per 24 hours (the three newest mail times live on the address);
+ *     one per 15 minutes (waived for a return from unsubscribed) and three per 24 hours (the three
+ *     newest mail times live on the address);
  *  4. the outbox job, only when (3) admitted it: the signup and its mail commit together.
  */
 export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void> {
@@ -112,7 +119,7 @@ export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void>
       .where(
         and(
           eq(addresses.key, w.key),
-          or(isNull(addresses.mail1At), lte(addresses.mail1At, w.now - MAIL_COOLDOWN_MS)),
+          w.skipCooldown ? undefined : or(isNull(addresses.mail1At), lte(addresses.mail1At, w.now - MAIL_COOLDOWN_MS)),
           or(isNull(addresses.mail3At), lte(addresses.mail3At, w.now - MAIL_WINDOW_MS)),
           exists(
             db
