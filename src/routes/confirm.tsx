@@ -7,12 +7,16 @@ import { suppressAddress } from '../db/queries/suppressions';
 import { subscriptions } from '../db/schema';
 import { addressHash } from '../domain/ids';
 import type { TokenPurpose } from '../domain/tokens';
-import { ApiError } from '../errors';
+import { ApiError, invalidInput } from '../errors';
 import { clientIp, readBody, wantsJson } from '../http';
+import { actionRateLimit } from '../middleware/rate-limit';
 import { pickLang } from '../pages/i18n';
 import { ActionPage, MessagePage } from '../pages/pages';
 
 export const confirmRoutes = new Hono<AppEnv>();
+
+confirmRoutes.use('/confirm', actionRateLimit());
+confirmRoutes.use('/not-me', actionRateLimit());
 
 /** Verifies a token of `purpose`, mapping failures to the contract's 400 (malformed/forged) and 410 (expired). */
 async function verified(c: Context<AppEnv>, token: unknown, purpose: TokenPurpose) {
@@ -26,6 +30,9 @@ async function tokenFromRequest(c: Context<AppEnv>): Promise<unknown> {
   const fromQuery = c.req.query('token');
   if (fromQuery) return fromQuery;
   const body = await readBody(c, { allowEmpty: true });
+  if (body.token !== undefined && typeof body.token !== 'string') {
+    throw invalidInput([{ field: 'token', code: 'invalid_type', message: 'expected string' }]);
+  }
   return body.token;
 }
 

@@ -2,8 +2,9 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../deps';
 import { findListById } from '../db/queries/lists';
 import { findByUnsubToken, unsubscribeByToken } from '../db/queries/subscriptions';
-import { ApiError } from '../errors';
+import { ApiError, invalidInput } from '../errors';
 import { readBody, wantsJson } from '../http';
+import { actionRateLimit } from '../middleware/rate-limit';
 import { pickLang } from '../pages/i18n';
 import { ActionPage, MessagePage } from '../pages/pages';
 
@@ -11,7 +12,20 @@ const UNSUB_TOKEN = /^u_[A-Za-z0-9_-]{32}$/;
 
 export const unsubscribeRoutes = new Hono<AppEnv>();
 
+// RFC 8058 one-click posts come from mailbox providers' shared servers: a busy send would see
+// many from one address, and a dropped one-click is a compliance failure. Their tokens are 192
+// random bits, so there is nothing to guess; everything else shares the action limit.
+unsubscribeRoutes.use(
+  '/unsubscribe',
+  actionRateLimit({
+    skip: async (c) =>
+      (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') &&
+      (await c.req.text()).trim() === 'List-Unsubscribe=One-Click',
+  }),
+);
+
 function tokenOf(value: unknown): string {
+  if (value !== undefined && typeof value !== 'string') throw invalidInput([{ field: 'token', code: 'invalid_type', message: 'expected string' }]);
   if (typeof value !== 'string' || !UNSUB_TOKEN.test(value)) throw new ApiError('invalid_token', 'This unsubscribe link is not valid.');
   return value;
 }
