@@ -59,7 +59,7 @@ describe('CORS per list', () => {
   });
 });
 
-type PageCase = { name: string; token: boolean; frameable: boolean; get: (t: TestApp) => Promise<Response> };
+type PageCase = { name: string; token: boolean; frameable: boolean; get: (t: TestApp) => Response | Promise<Response> };
 
 const pages: PageCase[] = [
   { name: 'signup page', token: false, frameable: true, get: (t) => t.app.request('/lists/newsletter') },
