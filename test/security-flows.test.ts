@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { purgeExpiredPending } from '../src/db/queries/subscriptions';
 import { signup, testApp } from './support/app';
 import { count, form, from, json, makeList, pendingSignup } from './support/security';
 
@@ -83,6 +84,20 @@ describe('"this wasn\'t me"', () => {
     await t.deliver();
     expect(t.mailer.sent.length).toBe(before);
     expect(count(t, 'subscriptions', "key = 'bombed@example.com' AND list_id = (SELECT id FROM lists WHERE slug = 'second')")).toBe(0);
+  });
+
+  it('still works days later, after the unconfirmed signup itself was deleted', async () => {
+    const t = await testApp(lots);
+    const { notMe } = await pendingSignup(t, 'late@example.com');
+    t.clock.advance(3 * 24 * 3600_000);
+    await purgeExpiredPending(t.deps.db, t.clock.now());
+    expect(count(t, 'subscriptions', "key = 'late@example.com'")).toBe(0);
+    expect((await from(t, '192.0.2.4', '/not-me', json({ token: notMe }))).status).toBe(200);
+    expect(count(t, 'suppressions', "reason = 'not_me'")).toBe(1);
+    const before = t.mailer.sent.length;
+    await signup(t, 'late@example.com', { ip: '198.51.100.62' });
+    await t.deliver();
+    expect(t.mailer.sent.length).toBe(before);
   });
 
   it('cancels a confirmation mail still waiting in the outbox', async () => {

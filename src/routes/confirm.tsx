@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { AppEnv } from '../deps';
 import { findList, findListById } from '../db/queries/lists';
 import { confirmSignup } from '../db/queries/subscriptions';
-import { suppressAddress } from '../db/queries/suppressions';
+import { suppressAddress, suppressHash } from '../db/queries/suppressions';
 import { subscriptions } from '../db/schema';
 import { addressHash } from '../domain/ids';
 import type { TokenPurpose } from '../domain/tokens';
@@ -86,15 +86,19 @@ confirmRoutes.post('/not-me', async (c) => {
     .from(subscriptions)
     .where(eq(subscriptions.signupId, claims.signup))
     .get();
+  const source = `not-me link (list ${claims.list})`;
   if (row) {
     await suppressAddress(deps.atomic, {
       key: row.key,
       email: row.email,
       hash: await addressHash(deps.hashKey, row.key),
       reason: 'not_me',
-      source: `not-me link (list ${claims.list})`,
+      source,
       now: deps.clock.now(),
     });
+  } else if (claims.address) {
+    // The unconfirmed signup expired and was deleted; the victim may click days later.
+    await suppressHash(deps.db, { hash: claims.address, reason: 'not_me', source, now: deps.clock.now() });
   }
   if (wantsJson(c)) return c.json({ status: 'suppressed' }, 200);
   const { lang } = await listLang(c, claims.list);

@@ -78,10 +78,10 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
   const target = await findSignupTarget(deps.db, list.id, address.key);
   const freshSignupId = randomToken(18);
   const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
-  const [confirmToken, notMeToken, hash] = await Promise.all([
+  const hash = await addressHash(deps.hashKey, address.key);
+  const [confirmToken, notMeToken] = await Promise.all([
     deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me' }, 30 * 24 * 3600),
-    addressHash(deps.hashKey, address.key),
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: hash }, 30 * 24 * 3600),
   ]);
   const name = input.name?.trim() || null;
   const message = renderConfirmation({

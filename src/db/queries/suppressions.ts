@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import type { Atomic } from '../../deps';
+import type { Atomic, Db } from '../../deps';
 import { outbox, subscriptions, suppressions } from '../schema';
 
 export type SuppressionReason = (typeof suppressions.$inferInsert)['reason'];
@@ -32,4 +32,12 @@ export async function suppressAddress(
         ),
       ),
   ]);
+}
+
+/**
+ * Suppresses an address known only by its keyed hash (its subscriptions are already gone):
+ * later signups check the suppression list by hash and stay silent.
+ */
+export async function suppressHash(db: Db, s: { hash: string; reason: SuppressionReason; source: string; now: number }): Promise<void> {
+  await db.insert(suppressions).values({ hash: s.hash, email: null, reason: s.reason, source: s.source, createdAt: s.now }).onConflictDoNothing();
 }
