@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signup, testApp } from './support/app';
+import { rateKeyOf } from '../src/middleware/rate-limit';
 import { count, form, from, json, makeList, multipart, pendingSignup } from './support/security';
 
 const subscribe = '/lists/newsletter/subscribe';
@@ -43,6 +44,16 @@ describe('rate limits answer 429 with Retry-After', () => {
     expect((await signup(t, 'b@example.com', { ip: '2001:db8:1:2:ffff:1:2:3' })).status).toBe(202);
     expect((await signup(t, 'c@example.com', { ip: '2001:0db8:0001:0002:abcd::9' })).status).toBe(429);
     expect((await signup(t, 'd@example.com', { ip: '2001:db8:1:3::1' })).status).toBe(202);
+  });
+
+  it('rateKeyOf: one key per IPv4 address, per IPv6 /64 however it is written', () => {
+    expect(rateKeyOf('203.0.113.9')).toBe('203.0.113.9');
+    expect(rateKeyOf('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    const key = rateKeyOf('2001:db8:1:2::1');
+    for (const form of ['2001:0DB8:0001:0002:0:0:0:ffff', '2001:db8:1:2:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::']) expect(rateKeyOf(form), form).toBe(key);
+    expect(rateKeyOf('2001:db8:1:3::1')).not.toBe(key);
+    expect(rateKeyOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(rateKeyOf('::1')).toBe('0:0:0:0::/64');
   });
 
   it('caps a whole list per minute whatever the client addresses (RATE_LIMIT_LIST_PER_MINUTE)', async () => {
