@@ -32,6 +32,8 @@ export const envSchema = z.object({
   RESEND_WEBHOOK_SECRET: optional,
   SES_TOPIC_ARNS: optional.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   TURNSTILE_VERIFY_URL: z.url().default('https://challenges.cloudflare.com/turnstile/v0/siteverify'),
+  /** How long a signup waits for the Turnstile verifier before refusing with 503. */
+  TURNSTILE_TIMEOUT_MS: int(5000),
   CHECK_MX: flag,
   /** Signups per client address per list: bucket size and refill per minute. */
   RATE_LIMIT_SIGNUP_BURST: int(5),

@@ -31,15 +31,19 @@ export function wantsJson(c: Context): boolean {
   return qualityOf(accept, 'application/json') > qualityOf(accept, 'text/html');
 }
 
-/** The client address as TRUST_PROXY says; Workers set `cf-connecting-ip` and pass it in. */
+/**
+ * The client address as TRUST_PROXY says; Workers set `cf-connecting-ip` and pass it in.
+ * Only the rightmost X-Forwarded-For entry is trusted: it is the one our own proxy appended,
+ * everything left of it is whatever the client claimed. Capped so a header cannot bloat keys.
+ */
 export function clientIp(c: Context<AppEnv>): string {
   const cf = c.get('deps').config;
   const injected = (c.env as { clientIp?: string } | undefined)?.clientIp;
-  if (injected) return injected;
+  if (injected) return injected.slice(0, 64);
   if (cf.TRUST_PROXY) {
     const xff = c.req.header('x-forwarded-for');
     const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
-    if (last) return last;
+    if (last) return last.slice(0, 64);
   }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';

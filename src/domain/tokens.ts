@@ -7,6 +7,11 @@ export type TokenClaims = {
   signup: string;
   list: string;
   purpose: TokenPurpose;
+  /**
+   * not_me tokens: the keyed hash of the address (as in the suppression list), so the link still
+   * suppresses after the unconfirmed signup it names was deleted. A hash, never the address.
+   */
+  address?: string;
 };
 
 export type VerifyResult =
@@ -45,7 +50,7 @@ export async function createTokens(opts: { secret: string; previous?: string; no
   return {
     async sign(claims, ttlSeconds) {
       const iat = Math.floor(opts.now() / 1000);
-      return new SignJWT({ list: claims.list, purpose: claims.purpose })
+      return new SignJWT({ list: claims.list, purpose: claims.purpose, ...(claims.address ? { adr: claims.address } : {}) })
         .setProtectedHeader({ alg: 'HS256', kid: current.kid, typ: 'JWT' })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -81,7 +86,7 @@ export async function createTokens(opts: { secret: string; previous?: string; no
         }
         return {
           ok: true,
-          claims: { signup: payload.sub, list: payload.list, purpose },
+          claims: { signup: payload.sub, list: payload.list, purpose, ...(typeof payload.adr === 'string' ? { address: payload.adr } : {}) },
           expiresAt: (payload.exp as number) * 1000,
         };
       } catch (err) {

@@ -6,7 +6,7 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]
 
 /**
  * A typed name goes into a mail only when it looks like a name: letters, marks, spaces,
- * apostrophes, hyphens and periods between letters. Anything a mail client could turn into a link
+ * apostrophes and hyphens (no periods: "evil.com" would become a link). Anything a mail client could turn into a link
  * (dots between words, slashes, @, digits runs) or that carries markup is left out entirely.
  */
 export function mailSafeName(name: string | null | undefined): string | null {

@@ -1,24 +1,50 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
 
-export type SecurityHeadersOptions = { frameable?: (path: string) => boolean };
+export type SecurityHeadersOptions = {
+  /** Paths meant to be embedded in other sites: the hosted signup form and the pages it leads to. */
+  frameable?: (path: string) => boolean;
+  /** Paths whose URLs carry tokens: never cached by anything between us and the person. */
+  tokenPage?: (path: string) => boolean;
+};
+
+/** Where Cloudflare serves the Turnstile widget from (a script file and an iframe, never inline). */
+export const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com';
 
 /**
- * Headers for every answer: a CSP without inline scripts, no referrer (pages carry tokens in
- * their URLs), no sniffing, and no framing except where embedding is meant.
+ * The policy for our pages: no script at all unless the page shows a Turnstile widget, and then
+ * only Cloudflare's script file; never 'unsafe-inline'. form-action allows http(s) because a list's
+ * redirect_pending/redirect_confirmed lies on another site and browsers check redirects too.
+ */
+export function contentSecurityPolicy(opts: { embed: boolean; turnstile?: boolean }): string {
+  const parts = [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'self' https: http:",
+    "base-uri 'none'",
+    `frame-ancestors ${opts.embed ? '*' : "'none'"}`,
+  ];
+  if (opts.turnstile) parts.push(`script-src ${TURNSTILE_ORIGIN}`, `frame-src ${TURNSTILE_ORIGIN}`, `connect-src ${TURNSTILE_ORIGIN}`);
+  return parts.join('; ');
+}
+
+/**
+ * Headers for every answer: a CSP without inline scripts (a route may set a stricter-or-equal one
+ * of its own through contentSecurityPolicy), no referrer (pages carry tokens in their URLs),
+ * no sniffing, and no framing except where embedding is meant.
  */
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler<AppEnv> {
-  const frameable = options.frameable ?? ((path: string) => /^\/lists\/[^/]+$/.test(path));
+  const frameable = options.frameable ?? ((path: string) => /^\/lists\/[^/]+(?:\/subscribe|\/check-inbox)?$/.test(path));
+  const tokenPage = options.tokenPage ?? ((path: string) => /^\/(?:confirm|unsubscribe|not-me)$/.test(path));
   return async function securityHeadersMiddleware(c, next) {
     await next();
     const embed = frameable(c.req.path);
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' https: http:; base-uri 'none'; frame-ancestors ${embed ? '*' : "'none'"}`,
-    );
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', contentSecurityPolicy({ embed }));
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Content-Type-Options', 'nosniff');
     if (!embed) c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    if (tokenPage(c.req.path)) c.header('Cache-Control', 'no-store');
   };
 }

@@ -1,7 +1,7 @@
 import { Layout } from './layout';
 import { type Lang, type MessageKey, t } from './i18n';
 
-type ListInfo = { slug: string; name: string };
+type ListInfo = { slug: string; name: string; turnstileSiteKey?: string | null };
 
 export function SignupPage(props: { lang: Lang; list: ListInfo; error?: string; email?: string }) {
   const title = t(props.lang, 'signupTitle', { list: props.list.name });
@@ -21,8 +21,11 @@ export function SignupPage(props: { lang: Lang; list: ListInfo; error?: string; 
           <label for="_gotcha">Leave this empty</label>
           <input id="_gotcha" name="_gotcha" type="text" tabindex={-1} autocomplete="off" />
         </div>
+        {props.list.turnstileSiteKey ? <div class="cf-turnstile" data-sitekey={props.list.turnstileSiteKey} /> : null}
         <button type="submit">{t(props.lang, 'subscribe')}</button>
       </form>
+      {/* Cloudflare's widget script, loaded as a file (CSP allows only its origin; no inline script). */}
+      {props.list.turnstileSiteKey ? <script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer /> : null}
     </Layout>
   );
 }

@@ -3,17 +3,20 @@ import { eq } from 'drizzle-orm';
 import type { AppEnv } from '../deps';
 import { findList, findListById } from '../db/queries/lists';
 import { confirmSignup } from '../db/queries/subscriptions';
-import { suppressAddress } from '../db/queries/suppressions';
+import { suppressAddress, suppressHash } from '../db/queries/suppressions';
 import { subscriptions } from '../db/schema';
 import { addressHash } from '../domain/ids';
 import type { TokenPurpose } from '../domain/tokens';
 import { ApiError } from '../errors';
 import { clientIp, readBody, wantsJson } from '../http';
+import { actionRateLimit } from '../middleware/rate-limit';
 import { pickLang } from '../pages/i18n';
 import { ActionPage, MessagePage } from '../pages/pages';
-import { limitAction } from './action-limit';
 
 export const confirmRoutes = new Hono<AppEnv>();
+
+confirmRoutes.use('/confirm', actionRateLimit());
+confirmRoutes.use('/not-me', actionRateLimit());
 
 /** Verifies a token of `purpose`, mapping failures to the contract's 400 (malformed/forged) and 410 (expired). */
 async function verified(c: Context<AppEnv>, token: unknown, purpose: TokenPurpose) {
@@ -27,6 +30,7 @@ async function tokenFromRequest(c: Context<AppEnv>): Promise<unknown> {
   const fromQuery = c.req.query('token');
   if (fromQuery) return fromQuery;
   const body = await readBody(c, { allowEmpty: true });
+  // A token that is not a string is a malformed token: the contract's 400, like any other.
   return body.token;
 }
 
@@ -46,7 +50,6 @@ confirmRoutes.get('/confirm', async (c) => {
 
 confirmRoutes.post('/confirm', async (c) => {
   const deps = c.get('deps');
-  await limitAction(c);
   const claims = await verified(c, await tokenFromRequest(c), 'confirm');
   const result = await confirmSignup(deps.db, claims.signup, {
     now: deps.clock.now(),
@@ -75,22 +78,25 @@ confirmRoutes.get('/not-me', async (c) => {
 
 confirmRoutes.post('/not-me', async (c) => {
   const deps = c.get('deps');
-  await limitAction(c);
   const claims = await verified(c, await tokenFromRequest(c), 'not_me');
   const row = await deps.db
     .select({ key: subscriptions.key, email: subscriptions.email })
     .from(subscriptions)
     .where(eq(subscriptions.signupId, claims.signup))
     .get();
+  const source = `not-me link (list ${claims.list})`;
   if (row) {
     await suppressAddress(deps.atomic, {
       key: row.key,
       email: row.email,
       hash: await addressHash(deps.hashKey, row.key),
       reason: 'not_me',
-      source: `not-me link (list ${claims.list})`,
+      source,
       now: deps.clock.now(),
     });
+  } else if (claims.address) {
+    // The unconfirmed signup expired and was deleted; the victim may click days later.
+    await suppressHash(deps.db, { hash: claims.address, reason: 'not_me', source, now: deps.clock.now() });
   }
   if (wantsJson(c)) return c.json({ status: 'suppressed' }, 200);
   const { lang } = await listLang(c, claims.list);

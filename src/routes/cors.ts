@@ -30,6 +30,10 @@ export function listCors(options: ListCorsOptions = {}): MiddlewareHandler<AppEn
     }
     await next();
     c.header('Vary', 'Origin', { append: true });
-    if (allowed) c.header('Access-Control-Allow-Origin', origin!);
+    if (allowed) {
+      c.header('Access-Control-Allow-Origin', origin!);
+      // Scripts may read Retry-After of a 429 only when it is exposed.
+      c.header('Access-Control-Expose-Headers', 'Retry-After');
+    }
   };
 }

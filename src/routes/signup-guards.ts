@@ -28,10 +28,11 @@ export async function verifyCaptcha(deps: Deps, list: List, response: string | u
     const res = await deps.fetch(deps.config.TURNSTILE_VERIFY_URL, {
       method: 'POST',
       body: new URLSearchParams({ secret: list.turnstileSecret, response, remoteip: ip }),
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(deps.config.TURNSTILE_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`verifier answered ${res.status}`);
     result = (await res.json()) as { success?: boolean };
+    if (typeof result !== 'object' || result === null) throw new Error('verifier answered no object');
   } catch (err) {
     deps.logger.warn('turnstile verifier unreachable', { list: list.slug, error: (err as Error).message });
     throw new ApiError('unavailable', 'The challenge could not be checked right now. Try again in a moment.', { headers: { 'Retry-After': '30' } });

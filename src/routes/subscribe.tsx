@@ -7,6 +7,8 @@ import { parseAddress } from '../domain/address';
 import { addressHash, randomToken } from '../domain/ids';
 import { ApiError, invalidInput, validate } from '../errors';
 import { clientIp, readBody, wantsJson } from '../http';
+import { enforceLimits, rateKeyOf } from '../middleware/rate-limit';
+import { contentSecurityPolicy } from '../middleware/security-headers';
 import { renderConfirmation } from '../mail/templates';
 import { listCors } from './cors';
 import { checkAddressPolicy, verifyCaptcha } from './signup-guards';
@@ -18,11 +20,14 @@ const noControls = (s: string) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
 
 const signupSchema = z.object({
   email: z.unknown(),
-  name: z.string().max(200, 'at most 200 characters').refine(noControls, 'must not contain control characters').optional(),
-  source: z.string().max(2000, 'at most 2000 characters').optional(),
+  name: z.string().max(200, 'at most 200 characters').refine(noControls, 'must not contain control characters').nullish(),
+  source: z.string().max(2000, 'at most 2000 characters').refine(noControls, 'must not contain control characters').nullish(),
   _gotcha: z.unknown().optional(),
   'cf-turnstile-response': z.string().max(4096).optional(),
 });
+
+/** Any non-empty value marks a bot; `""`, null and absent are a person. */
+const honeypotFilled = (v: unknown) => (typeof v === 'string' ? v.length > 0 : v !== undefined && v !== null && v !== false);
 
 export const subscribeRoutes = new Hono<AppEnv>();
 
@@ -30,6 +35,7 @@ subscribeRoutes.use('/lists/:list/subscribe', listCors());
 
 subscribeRoutes.get('/lists/:list', async (c) => {
   const list = await requireList(c.get('deps').db, c.req.param('list'));
+  if (list.turnstileSiteKey) c.header('Content-Security-Policy', contentSecurityPolicy({ embed: true, turnstile: true }));
   return c.html(<SignupPage lang={pickLang(list.language, c.req.header('accept-language'))} list={list} />);
 });
 
@@ -42,24 +48,20 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
   const accepted = () =>
     json ? c.json({ status: 'pending' }, 202) : c.redirect(list.redirectPending ?? `/lists/${list.slug}/check-inbox`, 303);
 
-  // A bot that fills the hidden field is told "done" and nothing is stored.
-  if (typeof fields._gotcha === 'string' ? fields._gotcha.length > 0 : fields._gotcha !== undefined && fields._gotcha !== null) {
-    return accepted();
-  }
-
+  // Limits come before the honeypot: a trap must answer exactly like a real signup would,
+  // and a real signup over the limit gets 429.
   const ip = clientIp(c);
-  const perClient = await deps.rateLimiter.take(`signup:${list.id}:${ip}`, {
-    burst: config.RATE_LIMIT_SIGNUP_BURST,
-    perMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE,
-  });
-  const perList = perClient.ok
-    ? await deps.rateLimiter.take(`signup-list:${list.id}`, { burst: config.RATE_LIMIT_LIST_PER_MINUTE, perMinute: config.RATE_LIMIT_LIST_PER_MINUTE })
-    : perClient;
-  if (!perList.ok) {
-    throw new ApiError('rate_limited', 'Too many signups from here. Try again later.', {
-      headers: { 'Retry-After': String(perList.retryAfterSeconds) },
-    });
-  }
+  await enforceLimits(
+    c,
+    [
+      { key: `signup:${list.id}:${rateKeyOf(ip)}`, limit: { burst: config.RATE_LIMIT_SIGNUP_BURST, perMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE } },
+      { key: `signup-list:${list.id}`, limit: { burst: config.RATE_LIMIT_LIST_PER_MINUTE, perMinute: config.RATE_LIMIT_LIST_PER_MINUTE } },
+    ],
+    'Too many signups from here. Try again later.',
+  );
+
+  // A bot that fills the hidden field is told "done" and nothing is stored.
+  if (honeypotFilled(fields._gotcha)) return accepted();
 
   const input = validate(signupSchema, fields);
   const address = parseAddress(input.email);
@@ -76,10 +78,10 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
   const target = await findSignupTarget(deps.db, list.id, address.key);
   const freshSignupId = randomToken(18);
   const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
-  const [confirmToken, notMeToken, hash] = await Promise.all([
+  const hash = await addressHash(deps.hashKey, address.key);
+  const [confirmToken, notMeToken] = await Promise.all([
     deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me' }, 30 * 24 * 3600),
-    addressHash(deps.hashKey, address.key),
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: hash }, 30 * 24 * 3600),
   ]);
   const name = input.name?.trim() || null;
   const message = renderConfirmation({

@@ -75,3 +75,11 @@ export async function removeSuppression(db: Db, hash: string): Promise<boolean> 
   const rows = await db.delete(suppressions).where(eq(suppressions.hash, hash)).returning({ hash: suppressions.hash }).all();
   return rows.length > 0;
 }
+
+/**
+ * Suppresses an address known only by its keyed hash (its subscriptions are already gone):
+ * later signups check the suppression list by hash and stay silent.
+ */
+export async function suppressHash(db: Db, s: { hash: string; reason: SuppressionReason; source: string; now: number }): Promise<void> {
+  await db.insert(suppressions).values({ hash: s.hash, email: null, reason: s.reason, source: s.source, createdAt: s.now }).onConflictDoNothing();
+}
