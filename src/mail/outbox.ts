@@ -106,6 +106,19 @@ export async function drainStep(deps: Ports): Promise<DrainResult | null> {
   return batch ? sendBatch(deps, batch, now) : null;
 }
 
+/**
+ * Claims the due queued mails into a new batch and sends it, leaving open batches to the periodic
+ * drain. For runtimes where drains run concurrently (Workers: one per signup plus the cron): a
+ * signup's own mail goes out at once instead of waiting behind a batch another drain is sending.
+ */
+export async function sendNewBatch(deps: Ports): Promise<DrainResult | null> {
+  const now = deps.clock.now();
+  const id = await openBatch(deps, now);
+  if (!id) return null;
+  const batch = await deps.db.select().from(outboxBatches).where(eq(outboxBatches.id, id)).get();
+  return batch ? sendBatch(deps, batch, now) : null;
+}
+
 /** Drains until nothing is due or `maxRequests` is reached (Workers cron and waitUntil). */
 export async function drainDue(deps: Ports, maxRequests = 10): Promise<{ requests: number; sent: number; failed: number }> {
   const total = { requests: 0, sent: 0, failed: 0 };
