@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The Workers bundle as `wrangler deploy` would upload it (built with --dry-run, nothing leaves the
- * machine). Budget: 400 KiB gzipped (today ~305 KiB; Cloudflare's own limit is 3 MiB on the free
- * plan). A jump usually means a Node-only module leaked in through a shared import.
+ * machine). Budget: 450 KiB gzipped. Today ~305 KiB; mounting the SES webhook (which pulls in
+ * @peculiar/x509 for SNS certificates) brings it to ~400 KiB. Cloudflare's own limit is 3 MiB on
+ * the free plan; the budget is ours, so that a leaked Node-only dependency shows up as a failure.
  */
-const GZIP_BUDGET_BYTES = 400 * 1024;
+const GZIP_BUDGET_BYTES = 450 * 1024;
 
 /** Packages and our files that must never reach workerd (native addons, sockets, DNS, files). */
 const NODE_ONLY_INPUTS = [
