@@ -76,7 +76,7 @@ function build(env: Bindings): Promise<Built> {
 
 function misconfigured(err: unknown): Response {
   // The ConfigError names the variables, never their values; the client gets no detail.
-  const hint = /no such table/i.test(String(err)) ? ' (apply the migrations: npx wrangler d1 migrations apply DB --local, or --remote)' : '';
+  const hint = /no such table/i.test(`${String(err)} ${String((err as Error)?.cause)}`) ? ' (apply the migrations: npx wrangler d1 migrations apply DB --local, or --remote)' : '';
   console.error(err instanceof ConfigError ? err.message : `listgate failed to start: ${String(err)}${hint}`);
   const body = { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'The service is not configured correctly.' };
   return new Response(JSON.stringify(body), { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
