@@ -9,7 +9,7 @@ import { logMailer } from './mail/log';
 import { sendNewBatch } from './mail/outbox';
 import { resendMailer } from './mail/resend';
 import { d1RateLimiter } from './ratelimit/d1';
-import { runScheduled } from './worker-scheduled';
+import { runScheduled, safeErrorText } from './worker-scheduled';
 
 /** Bindings: the D1 database plus the contract's variables, as [vars] or secrets of the same names. */
 export type Bindings = { DB: D1Database } & Record<string, unknown>;
@@ -48,7 +48,7 @@ function build(env: Bindings): Promise<Built> {
         : logMailer(logger);
     const background = (work: Promise<unknown>) => {
       const ctx = current.getStore();
-      const guarded = work.catch((err) => logger.error('background work failed', { error: String(err) }));
+      const guarded = work.catch((err) => logger.error('background work failed', { error: safeErrorText(err) }));
       if (ctx) ctx.waitUntil(guarded);
     };
     const deps: Deps = {
@@ -74,10 +74,20 @@ function build(env: Bindings): Promise<Built> {
   return built;
 }
 
+/**
+ * What went wrong at start-up, without secrets: drizzle's query errors put the bound parameters
+ * (the dev token secret, addresses) in their message, so only the driver's own cause is shown.
+ */
+function describeStartupError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const reason = safeErrorText(err);
+  const hint = /no such table/i.test(reason) ? ' (apply the migrations: npx wrangler d1 migrations apply DB --local, or --remote)' : '';
+  return `listgate failed to start: ${reason}${hint}`;
+}
+
 function misconfigured(err: unknown): Response {
-  // The ConfigError names the variables, never their values; the client gets no detail.
-  const hint = /no such table/i.test(`${String(err)} ${String((err as Error)?.cause)}`) ? ' (apply the migrations: npx wrangler d1 migrations apply DB --local, or --remote)' : '';
-  console.error(err instanceof ConfigError ? err.message : `listgate failed to start: ${String(err)}${hint}`);
+  console.error(describeStartupError(err));
+  // The client learns nothing about the configuration; the reason is in the logs (wrangler tail).
   const body = { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'The service is not configured correctly.' };
   return new Response(JSON.stringify(body), { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
 }
@@ -96,7 +106,13 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
-    const { deps } = await build(env);
+    let deps: Deps;
+    try {
+      ({ deps } = await build(env));
+    } catch (err) {
+      console.error(describeStartupError(err));
+      return;
+    }
     ctx.waitUntil(runScheduled(deps));
   },
 } satisfies ExportedHandler<Bindings>;
