@@ -1,31 +1,56 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createApp } from './app';
 import { prepareInstallation } from './bootstrap';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 import type { Deps } from './deps';
 import { openD1 } from './db/d1';
-import { purgeExpiredPending } from './db/queries/subscriptions';
 import { jsonLogger } from './logger';
 import { logMailer } from './mail/log';
-import { drainDue } from './mail/outbox';
+import { sendNewBatch } from './mail/outbox';
 import { resendMailer } from './mail/resend';
-import { memoryRateLimiter } from './ratelimit/memory';
+import { d1RateLimiter } from './ratelimit/d1';
+import { runScheduled, safeErrorText } from './worker-scheduled';
 
+/** Bindings: the D1 database plus the contract's variables, as [vars] or secrets of the same names. */
 export type Bindings = { DB: D1Database } & Record<string, unknown>;
 
 type Built = { deps: Deps; app: ReturnType<typeof createApp> };
 let built: Promise<Built> | null = null;
 
-/** Deps are built once per isolate from the bindings (config validated with zod). */
+/** The request being served, so the shared deps can hand background work to its waitUntil. */
+const current = new AsyncLocalStorage<ExecutionContext>();
+
+/** [vars] may be TOML numbers or booleans; the schema reads strings, as on Node. */
+function stringsOf(env: Bindings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  }
+  return out;
+}
+
+/** Deps and the app are built once per isolate from the bindings (config validated with zod). */
 function build(env: Bindings): Promise<Built> {
   built ??= (async () => {
-    const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const config = loadConfig({ PUBLIC_URL: 'http://localhost:8787', ...strings });
-    if (config.mailTransport === 'smtp') throw new Error('MAIL_TRANSPORT=smtp is not available on Workers; use resend');
+    if (!env.DB || typeof (env.DB as D1Database).prepare !== 'function') {
+      throw new ConfigError('invalid environment:\n  DB: a D1 binding named DB is required (see wrangler.toml)');
+    }
+    const config = loadConfig({ PUBLIC_URL: 'http://localhost:8787', ...stringsOf(env) });
+    if (config.mailTransport === 'smtp') throw new ConfigError('invalid environment:\n  MAIL_TRANSPORT=smtp is not available on Workers; use resend');
     const logger = jsonLogger(config.LOG_LEVEL);
     const clock = { now: () => Date.now() };
     const { db, atomic } = openD1(env.DB);
     const { tokens, hashKey } = await prepareInstallation(db, config, clock, logger);
-    const mailer = config.mailTransport === 'resend' ? resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL }) : logMailer(logger);
+    const mailer =
+      config.mailTransport === 'resend'
+        ? resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL })
+        : logMailer(logger);
+    const background = (work: Promise<unknown>) => {
+      const ctx = current.getStore();
+      const guarded = work.catch((err) => logger.error('background work failed', { error: safeErrorText(err) }));
+      if (ctx) ctx.waitUntil(guarded);
+    };
     const deps: Deps = {
       config,
       db,
@@ -35,9 +60,11 @@ function build(env: Bindings): Promise<Built> {
       tokens,
       hashKey,
       logger,
-      rateLimiter: memoryRateLimiter(clock),
-      outbox: { wake() {} },
-      fetch: globalThis.fetch.bind(globalThis),
+      rateLimiter: d1RateLimiter(db, clock),
+      // A signup's mail goes out right after the answer; the cron picks up anything left.
+      outbox: { wake: () => background(sendNewBatch(deps)) },
+      fetch: (input, init) => globalThis.fetch(input, init),
+      background,
     };
     return { deps, app: createApp(deps) };
   })().catch((err) => {
@@ -47,25 +74,45 @@ function build(env: Bindings): Promise<Built> {
   return built;
 }
 
+/**
+ * What went wrong at start-up, without secrets: drizzle's query errors put the bound parameters
+ * (the dev token secret, addresses) in their message, so only the driver's own cause is shown.
+ */
+function describeStartupError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const reason = safeErrorText(err);
+  const hint = /no such table/i.test(reason) ? ' (apply the migrations: npx wrangler d1 migrations apply DB --local, or --remote)' : '';
+  return `listgate failed to start: ${reason}${hint}`;
+}
+
+function misconfigured(err: unknown): Response {
+  console.error(describeStartupError(err));
+  // The client learns nothing about the configuration; the reason is in the logs (wrangler tail).
+  const body = { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'The service is not configured correctly.' };
+  return new Response(JSON.stringify(body), { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+}
+
 export default {
   async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
-    const { app, deps } = await build(env);
-    const scoped: Deps = {
-      ...deps,
-      background: (work) => ctx.waitUntil(work),
-      // A signup's mail goes out right away after the answer; the cron picks up anything left.
-      outbox: { wake: () => ctx.waitUntil(drainDue(deps, 1).catch((err) => deps.logger.error('drain failed', { error: String(err) }))) },
-    };
-    return createApp(scoped).fetch(request, { clientIp: request.headers.get('cf-connecting-ip') ?? 'unknown' }, ctx);
+    let app: Built['app'];
+    try {
+      ({ app } = await build(env));
+    } catch (err) {
+      return misconfigured(err);
+    }
+    // Workers always take the client address from CF-Connecting-IP (TRUST_PROXY is Node's).
+    const clientIp = request.headers.get('cf-connecting-ip') ?? 'unknown';
+    return current.run(ctx, () => app.fetch(request, { clientIp }, ctx));
   },
 
-  async scheduled(_event: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
-    const { deps } = await build(env);
-    ctx.waitUntil(
-      (async () => {
-        await drainDue(deps, 20, { spacingMs: 1000 / deps.config.MAIL_RATE_PER_SECOND });
-        await purgeExpiredPending(deps.db, deps.clock.now());
-      })(),
-    );
+  async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
+    let deps: Deps;
+    try {
+      ({ deps } = await build(env));
+    } catch (err) {
+      console.error(describeStartupError(err));
+      return;
+    }
+    ctx.waitUntil(runScheduled(deps));
   },
-};
+} satisfies ExportedHandler<Bindings>;

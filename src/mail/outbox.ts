@@ -107,6 +107,19 @@ export async function drainStep(deps: Ports, pace: Pace = async () => () => {}):
 }
 
 /**
+ * Claims the due queued mails into a new batch and sends it, leaving open batches to the periodic
+ * drain. For runtimes where drains run concurrently (Workers: one per signup plus the cron): a
+ * signup's own mail goes out at once instead of waiting behind a batch another drain is sending.
+ */
+export async function sendNewBatch(deps: Ports): Promise<DrainResult | null> {
+  const now = deps.clock.now();
+  const id = `b_${randomToken(12)}`;
+  if (!(await openBatch(deps.db, deps.atomic, now, deps.mailer.maxBatch, id))) return null;
+  const batch = await claimBatch(deps.db, now, id);
+  return batch ? sendBatch(deps, batch, async () => () => {}) : null;
+}
+
+/**
  * Drains until nothing is due, a retry must wait, or `maxRequests` were made (Workers cron and
  * waitUntil). `spacingMs` paces requests like the Node loop does.
  */

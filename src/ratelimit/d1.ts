@@ -1,0 +1,54 @@
+import { eq, lt, sql } from 'drizzle-orm';
+import type { Clock, Db, RateLimiter } from '../deps';
+import { rateBuckets } from '../db/schema';
+
+/**
+ * Token buckets in the database, for runtimes without shared memory (Workers: every isolate
+ * sees the same D1). One take is one statement, so two isolates never spend the same token:
+ *
+ *   INSERT ... VALUES (key, burst - 1, now)
+ *   ON CONFLICT (key) DO UPDATE SET tokens = refilled - 1, updated_at = now
+ *   WHERE refilled >= 1
+ *   RETURNING tokens
+ *
+ * where `refilled = min(burst, tokens + (now - updated_at) * rate)`. A row comes back only when a
+ * token was taken; an empty bucket is left untouched (refill is linear, so nothing is lost by
+ * not writing it). Only the Retry-After of a refused take needs a second, read-only query.
+ */
+export function d1RateLimiter(db: Db, clock: Clock): RateLimiter {
+  return {
+    async take(key, { burst, perMinute }) {
+      const now = clock.now();
+      const ratePerMs = perMinute / 60_000;
+      const refilled = sql`min(${burst}, ${rateBuckets.tokens} + max(0, ${now} - ${rateBuckets.updatedAt}) * ${ratePerMs})`;
+      const taken = await db
+        .insert(rateBuckets)
+        .values({ key, tokens: burst - 1, updatedAt: now })
+        .onConflictDoUpdate({
+          target: rateBuckets.key,
+          set: { tokens: sql`${refilled} - 1`, updatedAt: sql`max(${rateBuckets.updatedAt}, ${now})` },
+          setWhere: sql`${refilled} >= 1`,
+        })
+        .returning({ tokens: rateBuckets.tokens })
+        .all();
+      if (taken.length > 0) return { ok: true };
+
+      const bucket = await db.select().from(rateBuckets).where(eq(rateBuckets.key, key)).get();
+      const tokens = bucket ? Math.min(burst, bucket.tokens + Math.max(0, now - bucket.updatedAt) * ratePerMs) : 0;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000)) };
+    },
+  };
+}
+
+/**
+ * Deletes buckets untouched for `idleMs`. A bucket idle longer than its full refill time is
+ * equivalent to no bucket, so any `idleMs` above the slowest limit's refill time is safe.
+ */
+export async function purgeIdleBuckets(db: Db, now: number, idleMs: number): Promise<number> {
+  const rows = await db
+    .delete(rateBuckets)
+    .where(lt(rateBuckets.updatedAt, now - idleMs))
+    .returning({ key: rateBuckets.key })
+    .all();
+  return rows.length;
+}

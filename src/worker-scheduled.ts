@@ -1,0 +1,63 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors';
+import type { Deps } from './deps';
+import { purgeExpiredPending } from './db/queries/subscriptions';
+import { drainStep } from './mail/outbox';
+import { purgeIdleBuckets } from './ratelimit/d1';
+
+/**
+ * Provider requests per cron run. Each is one subrequest (Workers allow 50 on the free plan,
+ * 1000 on paid) carrying up to 100 mails; what is left waits for the next minute.
+ */
+export const MAX_REQUESTS_PER_RUN = 25;
+
+/** Buckets idle this long are full again for every limit we configure, so deleting them is free. */
+export const BUCKET_IDLE_MS = 24 * 3600_000;
+
+/**
+ * An error as text fit for logs: drizzle's query errors carry the bound parameters (tokens,
+ * addresses, the dev secret) in their message, so for those only the driver's cause is kept.
+ */
+export function safeErrorText(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  if (err instanceof DrizzleQueryError) return cause instanceof Error ? cause.message : 'query failed';
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+export type ScheduledReport = { requests: number; sent: number; failed: number; purgedPending: number; purgedBuckets: number };
+
+/**
+ * The cron's work: send what the outbox holds (paced at MAIL_RATE_PER_SECOND), delete pending
+ * signups whose token expired, and drop idle rate-limit buckets. Each step runs even if an
+ * earlier one failed; failures are logged, never thrown past the handler.
+ */
+export async function runScheduled(deps: Deps, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<ScheduledReport> {
+  const report: ScheduledReport = { requests: 0, sent: 0, failed: 0, purgedPending: 0, purgedBuckets: 0 };
+  const step = async (name: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (err) {
+      deps.logger.error('scheduled step failed', { step: name, error: safeErrorText(err) });
+    }
+  };
+
+  await step('drain', async () => {
+    const gapMs = 1000 / deps.config.MAIL_RATE_PER_SECOND;
+    for (let i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
+      const r = await drainStep(deps);
+      if (!r) break;
+      report.requests += r.requests;
+      report.sent += r.sent;
+      report.failed += r.failed;
+      if (r.retryLater) break;
+      if (r.requests > 0) await sleep(gapMs);
+    }
+  });
+  await step('purge-pending', async () => {
+    report.purgedPending = await purgeExpiredPending(deps.db, deps.clock.now());
+  });
+  await step('purge-buckets', async () => {
+    report.purgedBuckets = await purgeIdleBuckets(deps.db, deps.clock.now(), BUCKET_IDLE_MS);
+  });
+  deps.logger.info('scheduled run', report);
+  return report;
+}
