@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDoctor } from './cli/doctor';
+import { registerEmbed } from './cli/embed';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(program);
+  registerEmbed(program);
   return program;
 }
 

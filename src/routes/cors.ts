@@ -30,6 +30,10 @@ export function listCors(options: ListCorsOptions = {}): MiddlewareHandler<AppEn
     }
     await next();
     c.header('Vary', 'Origin', { append: true });
-    if (allowed) c.header('Access-Control-Allow-Origin', origin!);
+    if (allowed) {
+      c.header('Access-Control-Allow-Origin', origin!);
+      // embed.js tells people how long to wait after a 429.
+      c.header('Access-Control-Expose-Headers', 'Retry-After');
+    }
   };
 }

@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdtempSync } from 'node:fs';
+const t0 = Date.now();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-background-networking','--disable-quic','--no-first-run','--disable-component-update','--disable-sync'] });
+console.log('launch', Date.now()-t0);
+const ctx = await browser.newContext({ javaScriptEnabled: false });
+const page = await ctx.newPage();
+await page.setContent('<html lang="en"><head><title>x</title><meta http-equiv="Content-Security-Policy" content="default-src \'none\'"></head><body><main><h1>Hi</h1><script>document.body.append("JS RAN")</script></main></body></html>');
+console.log(await page.evaluate(() => document.documentElement.scrollWidth), await page.textContent('body'));
+const r = await new AxeBuilder({ page }).analyze();
+console.log('axe', r.violations.map(v => v.id), Date.now()-t0);
+await browser.close();
