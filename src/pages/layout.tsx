@@ -8,8 +8,8 @@ main{max-width:32rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radi
 h1{font-size:1.5rem;line-height:1.3;margin:0 0 1rem;overflow-wrap:anywhere}
 p{margin:0 0 1rem;overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input[type=email],input[type=text]{width:100%;padding:.6rem;font-size:1rem;border:1px solid #6b7280;border-radius:6px}
-button{margin-top:1rem;padding:.7rem 1.2rem;font-size:1rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}
+input[type=email],input[type=text]{font:inherit;width:100%;padding:.6rem;border:1px solid #6b7280;border-radius:6px}
+button{font:inherit;margin-top:1rem;padding:.7rem 1.2rem;font-size:1rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}
 button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .error{color:#b91c1c}

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { snippetFor } from '../../src/cli/embed';
 import { startResendImitation, type ResendImitation } from '../support/resend-imitation';
@@ -28,7 +28,8 @@ describe.runIf(!browserAvailable && browserRequired)('browser suite (LISTGATE_RE
   });
 });
 
-describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', () => {
+// Tests share the server and the browser but nothing else (own context, own addresses): run them together.
+describe.runIf(browserAvailable).concurrent('signup forms and hosted pages in chromium', { timeout: 50_000 }, () => {
   let server: RunningServer;
   let mail: ResendImitation;
   let site: Awaited<ReturnType<typeof startSite>>;
@@ -45,7 +46,7 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
   }
 
   /** Every page must pass the same bar; axe needs scripts, so pages seen with JS off skip it. */
-  async function expectGoodPage(page: Page, name: string, opts: { axe?: boolean } = {}) {
+  async function expectGoodPage(expect: ExpectStatic, page: Page, name: string, opts: { axe?: boolean } = {}) {
     const r = await checkPage(page, name, opts);
     expect(r.violations, `${name}: axe`).toEqual([]);
     expect(r.problems, `${name}: console`).toEqual([]);
@@ -64,7 +65,7 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
 
   async function confirmLink(to: string) {
     const link = (await mailTo(to)).links.find((l) => l.startsWith(`${server.url}/confirm?token=`));
-    expect(link).toBeDefined();
+    globalExpect(link).toBeDefined();
     return link!;
   }
 
@@ -113,36 +114,36 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     await server?.stop();
   });
 
-  it('signs up inline on another origin, confirms from the mail and unsubscribes', async () => {
+  it('signs up inline on another origin, confirms from the mail and unsubscribes', async ({ expect }) => {
     const page = await newPage(await context());
     await page.goto(site.url);
-    await expectGoodPage(page, 'embed-form');
+    await expectGoodPage(expect, page, 'embed-form');
     const email = address('js');
     await page.getByLabel('Email address').fill(email);
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await expect.poll(() => page.locator('.listgate-ok').textContent()).toContain('we sent you an email');
     expect(page.url()).toBe(site.url);
-    await expectGoodPage(page, 'embed-success');
+    await expectGoodPage(expect, page, 'embed-success');
 
     await page.goto(await confirmLink(email));
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm your subscription');
     expect(stateOf(email)).toBe('pending');
-    await expectGoodPage(page, 'confirm');
+    await expectGoodPage(expect, page, 'confirm');
     await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
     await page.waitForURL(/\/confirmed\?list=newsletter$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are subscribed');
     expect(stateOf(email)).toBe('confirmed');
-    await expectGoodPage(page, 'confirmed');
+    await expectGoodPage(expect, page, 'confirmed');
 
     await page.goto(unsubscribeLink(email));
-    await expectGoodPage(page, 'unsubscribe');
+    await expectGoodPage(expect, page, 'unsubscribe');
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are unsubscribed');
     expect(stateOf(email)).toBe('unsubscribed');
-    await expectGoodPage(page, 'unsubscribed');
+    await expectGoodPage(expect, page, 'unsubscribed');
   });
 
-  it('does the same with JavaScript off: the pasted form posts and the hosted pages follow', async () => {
+  it('does the same with JavaScript off: the pasted form posts and the hosted pages follow', async ({ expect }) => {
     const page = await newPage(await context({ javaScriptEnabled: false }));
     await page.goto(site.url);
     const email = address('nojs');
@@ -150,13 +151,13 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await page.waitForURL(`${server.url}/lists/newsletter/check-inbox`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Check your inbox');
-    await expectGoodPage(page, 'nojs-check-inbox', { axe: false });
+    await expectGoodPage(expect, page, 'nojs-check-inbox', { axe: false });
 
     await page.goto(await confirmLink(email));
     await page.getByRole('button', { name: 'Yes, subscribe me' }).click();
     await page.waitForURL(/\/confirmed\?list=newsletter$/);
     expect(stateOf(email)).toBe('confirmed');
-    await expectGoodPage(page, 'nojs-confirmed', { axe: false });
+    await expectGoodPage(expect, page, 'nojs-confirmed', { axe: false });
 
     await page.goto(unsubscribeLink(email));
     await page.getByRole('button', { name: 'Unsubscribe' }).click();
@@ -164,35 +165,35 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     expect(stateOf(email)).toBe('unsubscribed');
   });
 
-  it('serves the hosted signup page and what follows in Japanese for a Japanese list', async () => {
+  it('serves the hosted signup page and what follows in Japanese for a Japanese list', async ({ expect }) => {
     const page = await newPage(await context({ locale: 'en-US' }));
     await page.goto(`${server.url}/lists/shuukan`);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('週刊ニュース の購読');
-    await expectGoodPage(page, 'signup-ja');
+    await expectGoodPage(expect, page, 'signup-ja');
     const email = address('ja');
     await page.getByLabel('メールアドレス').fill(email);
     await page.getByRole('button', { name: '登録する' }).click();
     await page.waitForURL(`${server.url}/lists/shuukan/check-inbox`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('受信箱をご確認ください');
-    await expectGoodPage(page, 'check-inbox-ja');
+    await expectGoodPage(expect, page, 'check-inbox-ja');
 
     expect((await mailTo(email)).subject).toContain('週刊ニュース');
     await page.goto(await confirmLink(email));
-    await expectGoodPage(page, 'confirm-ja');
+    await expectGoodPage(expect, page, 'confirm-ja');
     await page.getByRole('button', { name: 'はい、登録します' }).click();
     await page.waitForURL(/\/confirmed\?list=shuukan$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('登録が完了しました');
-    await expectGoodPage(page, 'confirmed-ja');
+    await expectGoodPage(expect, page, 'confirmed-ja');
 
     await page.goto(unsubscribeLink(email));
-    await expectGoodPage(page, 'unsubscribe-ja');
+    await expectGoodPage(expect, page, 'unsubscribe-ja');
     await page.getByRole('button', { name: '配信を停止する' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('配信を停止しました');
-    await expectGoodPage(page, 'unsubscribed-ja');
+    await expectGoodPage(expect, page, 'unsubscribed-ja');
   });
 
-  it('offers "Did you mean" for a mistyped domain, inline and on the hosted page, and the fix subscribes', async () => {
+  it('offers "Did you mean" for a mistyped domain, inline and on the hosted page, and the fix subscribes', async ({ expect }) => {
     const page = await newPage(await context());
     await page.goto(site.url);
     const local = `e2e-typo-${Date.now().toString(36)}`;
@@ -200,7 +201,7 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await expect.poll(() => page.locator('.listgate-error').textContent()).toContain(`Did you mean ${local}@gmail.com?`);
     expect(await page.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true');
-    await expectGoodPage(page, 'embed-typo');
+    await expectGoodPage(expect, page, 'embed-typo');
     await page.getByRole('button', { name: `Yes, use ${local}@gmail.com` }).click();
     await expect.poll(() => page.locator('.listgate-ok').textContent()).toContain('we sent you an email');
     await mailTo(`${local}@gmail.com`);
@@ -209,18 +210,18 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     // The hosted page has no script at all: the fix is a second one-button form.
     const hosted = await newPage(await context());
     await hosted.goto(`${server.url}/lists/newsletter`);
-    await expectGoodPage(hosted, 'signup');
+    await expectGoodPage(expect, hosted, 'signup');
     await hosted.getByLabel('Email address').fill(`${local}2@hotmial.com`);
     await hosted.getByRole('button', { name: 'Subscribe' }).click();
     await expect.poll(() => hosted.getByRole('alert').textContent()).toContain(`Did you mean ${local}2@hotmail.com?`);
     expect(await hosted.getByLabel('Email address').inputValue()).toBe(`${local}2@hotmial.com`);
-    await expectGoodPage(hosted, 'signup-typo');
+    await expectGoodPage(expect, hosted, 'signup-typo');
     await hosted.getByRole('button', { name: `Yes, use ${local}2@hotmail.com` }).click();
     await hosted.waitForURL(`${server.url}/lists/newsletter/check-inbox`);
     await mailTo(`${local}2@hotmail.com`);
   });
 
-  it('says when to retry after a 429, and falls back to a plain post where the origin is not allowed', async () => {
+  it('says when to retry after a 429, and falls back to a plain post where the origin is not allowed', async ({ expect }) => {
     const page = await newPage(await context());
     await page.route(`${server.url}/lists/newsletter/subscribe`, (route) =>
       route.fulfill({
@@ -235,7 +236,7 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await expect.poll(() => page.locator('.listgate-error').textContent()).toBe('Too many attempts from here. Please try again in 2 minutes.');
     expect(await page.getByRole('button', { name: 'Subscribe' }).isEnabled()).toBe(true);
-    await expectGoodPage(page, 'embed-429');
+    await expectGoodPage(expect, page, 'embed-429');
 
     const stranger = await newPage(await context());
     await stranger.goto(strangerSite.url);
@@ -245,24 +246,24 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     await stranger.waitForURL(`${server.url}/lists/newsletter/check-inbox`);
     await mailTo(email);
     expect(server.db.prepare('SELECT count(*) AS n FROM subscriptions WHERE email = ?').get(email)).toEqual({ n: 1 });
-    await expectGoodPage(stranger, 'check-inbox');
+    await expectGoodPage(expect, stranger, 'check-inbox');
   });
 
-  it('shows error and "this wasn\'t me" pages that pass the same checks, in the reader\'s language', async () => {
+  it('shows error and "this wasn\'t me" pages that pass the same checks, in the reader\'s language', async ({ expect }) => {
     const page = await newPage(await context());
     const bad = await page.goto(`${server.url}/confirm?token=not-a-token`);
     expect(bad?.status()).toBe(400);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('This link is not valid');
-    await expectGoodPage(page, 'error-invalid-link');
+    await expectGoodPage(expect, page, 'error-invalid-link');
     const missing = await page.goto(`${server.url}/lists/no-such-list`);
     expect(missing?.status()).toBe(404);
-    await expectGoodPage(page, 'error-not-found');
+    await expectGoodPage(expect, page, 'error-not-found');
 
     const ja = await newPage(await context({ locale: 'ja-JP', extraHTTPHeaders: { 'Accept-Language': 'ja,en;q=0.5' } }));
     await ja.goto(`${server.url}/unsubscribe?token=u_${'x'.repeat(32)}`);
     expect(await ja.getAttribute('html', 'lang')).toBe('ja');
     expect(await ja.getByRole('heading', { level: 1 }).textContent()).toBe('このリンクは無効です');
-    await expectGoodPage(ja, 'error-invalid-link-ja');
+    await expectGoodPage(expect, ja, 'error-invalid-link-ja');
 
     const email = address('notme');
     const res = await fetch(`${server.url}/lists/newsletter/subscribe`, {
@@ -273,10 +274,10 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', ()
     expect(res.status).toBe(202);
     const notMe = (await mailTo(email)).links.find((l) => l.startsWith(`${server.url}/not-me?token=`))!;
     await page.goto(notMe);
-    await expectGoodPage(page, 'not-me');
+    await expectGoodPage(expect, page, 'not-me');
     await page.getByRole('button', { name: 'Stop all mail to this address' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Done');
     expect(stateOf(email)).toBe('suppressed');
-    await expectGoodPage(page, 'not-me-done');
+    await expectGoodPage(expect, page, 'not-me-done');
   });
 });

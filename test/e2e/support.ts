@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -118,6 +118,7 @@ const DESKTOP = { width: 1280, height: 800 };
  * axe is a script), no horizontal scroll at 360 px, no CSP complaints; screenshots at both widths.
  */
 export async function checkPage(page: Page & { problems?: string[] }, name: string, opts: { axe?: boolean } = {}) {
+  const t0 = Date.now();
   mkdirSync(screenshotDir, { recursive: true });
   await page.setViewportSize(PHONE);
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -131,5 +132,6 @@ export async function checkPage(page: Page & { problems?: string[] }, name: stri
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
+  if (process.env.E2E_TIMING) appendFileSync(process.env.E2E_TIMING, `${name} ${Date.now() - t0} ms\n`);
   return { scrollWidth, violations, problems: page.problems ?? [] };
 }
