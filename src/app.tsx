@@ -8,9 +8,10 @@ import { wantsJson } from './http';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { stylesheet } from './pages/layout';
-import { MessagePage } from './pages/pages';
+import { ErrorPage } from './pages/pages';
 import { pickLang } from './pages/i18n';
 import { confirmRoutes } from './routes/confirm';
+import { embedRoutes } from './routes/embed';
 import { subscribeRoutes } from './routes/subscribe';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { eventRoutes } from './routes/events';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   app.route('/', exportRoutes);
   app.route('/', changesRoutes);
   app.route('/', subscribersAdminRoutes);
+  app.route('/', embedRoutes);
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
   app.onError((err, c) => {
@@ -89,7 +91,5 @@ function problem(c: Context<AppEnv>, err: ApiError) {
     });
   }
   const lang = pickLang(undefined, c.req.header('accept-language'));
-  const title = err.code === 'gone' ? 'expiredTitle' : err.code === 'invalid_token' ? 'invalidLinkTitle' : 'errorTitle';
-  const body = err.code === 'gone' ? 'expiredBody' : err.code === 'invalid_token' ? 'invalidLinkBody' : undefined;
-  return c.html(<MessagePage lang={lang} title={title} body={body} detail={body ? undefined : err.detail} />, err.status);
+  return c.html(<ErrorPage lang={lang} code={err.code} detail={err.detail} />, err.status);
 }

@@ -4,6 +4,7 @@ import { registerDoctor } from './cli/doctor';
 import { registerExport } from './cli/export';
 import { registerKeys } from './cli/keys';
 import { registerLists } from './cli/lists';
+import { registerEmbed } from './cli/embed';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerExport(program);
   registerBackup(program);
+  registerEmbed(program);
   return program;
 }
 

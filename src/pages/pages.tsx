@@ -3,26 +3,53 @@ import { type Lang, type MessageKey, t } from './i18n';
 
 type ListInfo = { slug: string; name: string; turnstileSiteKey?: string | null };
 
-export function SignupPage(props: { lang: Lang; list: ListInfo; error?: string; email?: string }) {
-  const title = t(props.lang, 'signupTitle', { list: props.list.name });
+export type SignupProblem = { message: string; suggestion?: string };
+
+/**
+ * The hosted signup form. After a failed browser post it comes back with the problem above the
+ * form and, for a likely typo, a second one-button form that posts the corrected address: the
+ * "Did you mean" fix works without JavaScript.
+ */
+export function SignupPage(props: { lang: Lang; list: ListInfo; problem?: SignupProblem; email?: string; name?: string }) {
+  const { lang, list, problem } = props;
+  const title = t(lang, 'signupTitle', { list: list.name });
+  const action = `/lists/${list.slug}/subscribe`;
   return (
-    <Layout lang={props.lang} title={title}>
-      {props.error ? (
-        <p class="error" role="alert">
-          {props.error}
-        </p>
+    <Layout lang={lang} title={title}>
+      {problem ? (
+        <div class="notice error" role="alert" id="signup-problem">
+          <p>{problem.message}</p>
+          {problem.suggestion ? <p>{t(lang, 'didYouMean', { email: problem.suggestion })}</p> : null}
+        </div>
       ) : null}
-      <form method="post" action={`/lists/${props.list.slug}/subscribe`}>
-        <label for="email">{t(props.lang, 'emailLabel')}</label>
-        <input id="email" name="email" type="email" required autocomplete="email" maxlength={254} value={props.email ?? ''} />
-        <label for="name">{t(props.lang, 'nameLabel')}</label>
-        <input id="name" name="name" type="text" autocomplete="name" maxlength={200} />
+      {problem?.suggestion ? (
+        <form method="post" action={action} class="suggestion">
+          <input type="hidden" name="email" value={problem.suggestion} />
+          {props.name ? <input type="hidden" name="name" value={props.name} /> : null}
+          <button type="submit">{t(lang, 'useSuggestion', { email: problem.suggestion })}</button>
+        </form>
+      ) : null}
+      <form method="post" action={action}>
+        <label for="email">{t(lang, 'emailLabel')}</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          required
+          autocomplete="email"
+          maxlength={254}
+          value={props.email ?? ''}
+          aria-invalid={problem ? 'true' : undefined}
+          aria-describedby={problem ? 'signup-problem' : undefined}
+        />
+        <label for="name">{t(lang, 'nameLabel')}</label>
+        <input id="name" name="name" type="text" autocomplete="name" maxlength={200} value={props.name ?? ''} />
         <div class="hp" aria-hidden="true">
           <label for="_gotcha">Leave this empty</label>
           <input id="_gotcha" name="_gotcha" type="text" tabindex={-1} autocomplete="off" />
         </div>
         {props.list.turnstileSiteKey ? <div class="cf-turnstile" data-sitekey={props.list.turnstileSiteKey} /> : null}
-        <button type="submit">{t(props.lang, 'subscribe')}</button>
+        <button type="submit">{t(lang, 'subscribe')}</button>
       </form>
       {/* Cloudflare's widget script, loaded as a file (CSP allows only its origin; no inline script). */}
       {props.list.turnstileSiteKey ? <script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer /> : null}
@@ -50,4 +77,17 @@ export function MessagePage(props: { lang: Lang; title: MessageKey; body?: Messa
       {props.detail ? <p>{props.detail}</p> : null}
     </Layout>
   );
+}
+
+/** Browser error pages: known problems get a translated title and text, others the problem's detail (en). */
+export function ErrorPage(props: { lang: Lang; code: string; detail: string }) {
+  const known: Record<string, [MessageKey, MessageKey]> = {
+    gone: ['expiredTitle', 'expiredBody'],
+    invalid_token: ['invalidLinkTitle', 'invalidLinkBody'],
+    not_found: ['notFoundTitle', 'notFoundBody'],
+    rate_limited: ['rateLimitedTitle', 'rateLimitedBody'],
+  };
+  const [title, body] = known[props.code] ?? ['errorTitle', undefined];
+  const detail = body ? undefined : props.lang === 'en' ? props.detail : undefined;
+  return <MessagePage lang={props.lang} title={title} body={body ?? (detail ? undefined : 'errorBody')} detail={detail} />;
 }

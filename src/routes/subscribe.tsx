@@ -5,7 +5,7 @@ import { findList, type List } from '../db/queries/lists';
 import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
 import { parseAddress } from '../domain/address';
 import { addressHash, randomToken } from '../domain/ids';
-import { ApiError, invalidInput, validate } from '../errors';
+import { ApiError, invalidInput, validate, type FieldError } from '../errors';
 import { clientIp, readBody, wantsJson } from '../http';
 import { enforceLimits, rateKeyOf } from '../middleware/rate-limit';
 import { contentSecurityPolicy } from '../middleware/security-headers';
@@ -13,7 +13,7 @@ import { renderConfirmation } from '../mail/templates';
 import { listCors } from './cors';
 import { checkAddressPolicy, verifyCaptcha } from './signup-guards';
 import { MessagePage, SignupPage } from '../pages/pages';
-import { pickLang } from '../pages/i18n';
+import { pickLang, t } from '../pages/i18n';
 
 /** Control characters never belong in a name; they would also be a header-injection vector. */
 const noControls = (s: string) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
@@ -32,6 +32,31 @@ const honeypotFilled = (v: unknown) => (typeof v === 'string' ? v.length > 0 : v
 export const subscribeRoutes = new Hono<AppEnv>();
 
 subscribeRoutes.use('/lists/:list/subscribe', listCors());
+
+// A browser post that fails validation or the rate limit gets the signup form back, in the list's
+// language, with what was typed, the problem and any "Did you mean" fix (same status code as JSON).
+subscribeRoutes.use('/lists/:list/subscribe', async function signupProblemsAsForm(c, next) {
+  await next();
+  const err = c.error;
+  if (c.req.method !== 'POST' || !(err instanceof ApiError) || wantsJson(c)) return;
+  if (err.code !== 'invalid_input' && err.code !== 'rate_limited') return;
+  const list = await findList(c.get('deps').db, c.req.param('list'));
+  if (!list) return;
+  const lang = list.language;
+  const fields = await readBody(c).catch(() => ({}) as Record<string, unknown>);
+  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 254) : undefined);
+  const first = (err.extra.errors as FieldError[] | undefined)?.[0];
+  const suggestion = typeof err.extra.suggestion === 'string' ? err.extra.suggestion : undefined;
+  const message =
+    err.code === 'rate_limited' ? t(lang, 'rateLimitedBody') : lang === 'en' && first && first.code !== 'typo' ? first.message : t(lang, 'invalidEmail');
+  const page = <SignupPage lang={lang} list={list} problem={{ message, suggestion }} email={text(fields.email)} name={text(fields.name)} />;
+  const headers = Object.fromEntries(['Retry-After', 'X-Request-Id', 'Vary', 'Access-Control-Allow-Origin'].flatMap((h) => {
+    const v = c.res.headers.get(h);
+    return v ? [[h, v]] : [];
+  }));
+  c.res = undefined;
+  c.res = await c.html(page, err.status as 422 | 429, headers);
+});
 
 subscribeRoutes.get('/lists/:list', async (c) => {
   const list = await requireList(c.get('deps').db, c.req.param('list'));
