@@ -5,7 +5,7 @@
  * two token signatures, the mail rendered and written to the outbox in the same transaction.
  */
 import { measureCeiling } from './lib/ceiling';
-import { load, type LoadOptions } from './lib/load';
+import { cpuNote, load, type LoadOptions } from './lib/load';
 import { clientAddress, startListgate } from './lib/listgate';
 import type { BenchResult } from './lib/types';
 
@@ -28,7 +28,7 @@ export async function run(): Promise<BenchResult[]> {
   let measured;
   try {
     await load({ ...signupLoad('warm'), url: server.url, seconds: 2 });
-    measured = await load({ ...signupLoad('run'), url: server.url });
+    measured = await load({ ...signupLoad('run'), url: server.url, pid: server.pid });
   } finally {
     await server.stop();
   }
@@ -44,7 +44,7 @@ export async function run(): Promise<BenchResult[]> {
       ratio,
       target: `ratio >= ${TARGET}`,
       pass: bad === 0 && ratio >= TARGET,
-      note: `listgate p99 ${measured.p99} ms, ceiling p99 ${ceiling.p99} ms` + (bad ? `; ${bad} non-2xx/errors` : ''),
+      note: [`listgate p99 ${measured.p99} ms, ceiling p99 ${ceiling.p99} ms`, cpuNote(measured, ceiling), bad ? `${bad} non-2xx/errors` : ''].filter(Boolean).join('; '),
     },
   ];
 }

@@ -10,7 +10,7 @@ export async function measureCeiling(opts: Omit<LoadOptions, 'url'>): Promise<Lo
   const server = await startServer('bench/servers/ceiling.ts', { DATABASE_PATH: join(tempDir('ceiling'), 'ceiling.db') });
   try {
     await load({ ...opts, url: server.url, seconds: 2 });
-    return await load({ ...opts, url: server.url });
+    return await load({ ...opts, url: server.url, pid: server.pid });
   } finally {
     await server.stop();
   }

@@ -11,7 +11,7 @@ import { tempDir } from './processes';
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] };
 
-const dir = tempDir('prof');
+const dir = process.env.PROFILE_DIR ?? tempDir('prof');
 process.env.BENCH_PROFILE = dir;
 const seconds = Number(process.argv[2] ?? 5);
 const server = await startListgate();
