@@ -5,7 +5,7 @@
  * the whole run is bounded by BENCH_TIMEOUT_SECONDS (default 900).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cleanupAll } from './lib/processes';
@@ -31,7 +31,7 @@ const names = wanted.length ? wanted : available;
 const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toFixed(digits));
 const rows: Array<BenchResult & { module: string }> = [];
 
-console.log(`listgate benchmarks — ${new Date().toISOString()} — ${cpus().length} cores, node ${process.version}, ${process.env.BENCH_SECONDS ?? 10} s per load run\n`);
+console.log(`listgate benchmarks — ${new Date().toISOString()} — ${cpus().length} cores, node ${process.version}, ${process.env.BENCH_SECONDS ?? 10} s per load run, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 for (const name of names) {
   const file = join(here, `${name}.ts`);
   if (!existsSync(file)) {
