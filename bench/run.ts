@@ -46,7 +46,7 @@ for (const name of names) {
     const results = await mod.run();
     for (const r of results) rows.push({ module: name, ...r });
     console.log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
-    for (const r of results) console.log(`  ${r.name}: ${fmt(r.value, r.value < 100 ? 1 : 0)} ${r.unit}${r.ceiling !== undefined ? ` (ceiling ${fmt(r.ceiling, r.ceiling < 100 ? 1 : 0)})` : ''}${r.ratio !== undefined ? `, ratio ${r.ratio.toFixed(2)}` : ''} — ${r.pass === null ? 'SKIPPED' : r.pass ? 'PASS' : 'MISS'}${r.note ? ` (${r.note})` : ''}`);
+    for (const r of results) console.log(`  ${r.name}: ${Number.isNaN(r.value) ? '-' : `${fmt(r.value, r.value < 100 ? 1 : 0)} ${r.unit}`}${r.ceiling !== undefined ? ` (ceiling ${fmt(r.ceiling, r.ceiling < 100 ? 1 : 0)})` : ''}${r.ratio !== undefined ? `, ratio ${r.ratio.toFixed(2)}` : ''} — ${r.pass === null ? 'SKIPPED' : r.pass ? 'PASS' : 'MISS'}${r.note ? ` (${r.note})` : ''}`);
   } catch (err) {
     console.log('failed');
     rows.push({ module: name, name, value: NaN, unit: '', target: '', pass: false, note: `error: ${(err as Error).message.split('\n')[0]}` });
