@@ -24,7 +24,7 @@ export function cleanupAll() {
   tempDirs.clear();
 }
 process.on('exit', cleanupAll);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {
     cleanupAll();
     process.exit(130);
