@@ -79,6 +79,8 @@ export const subscriptions = sqliteTable(
     uniqueIndex('subscriptions_signup_id').on(t.signupId),
     uniqueIndex('subscriptions_unsub_token').on(t.unsubToken),
     index('subscriptions_export').on(t.listId, t.state, t.confirmSeq),
+    // confirmSignup takes max(confirm_seq) + 1: without this index, a scan of every subscription per confirm.
+    index('subscriptions_confirm_seq').on(t.confirmSeq),
     index('subscriptions_key').on(t.key),
     index('subscriptions_pending_expiry').on(t.state, t.expiresAt),
   ],

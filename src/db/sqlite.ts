@@ -27,6 +27,7 @@ export function openSqlite(path: string): SqliteHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
 
@@ -48,4 +49,29 @@ export function openSqlite(path: string): SqliteHandle {
     },
     close: () => sqlite.close(),
   };
+}
+
+/**
+ * drizzle prepares every query anew, and SQLite compiles each statement together with its
+ * triggers: preparing the signup's INSERT costs three times as much as running it (bench/RESULTS.md).
+ * Statements are therefore kept by SQL text (parameters are bound per run, so the text repeats).
+ * A statement still being iterated is never handed out twice, and result modes that a caller may
+ * have switched on (raw, pluck, expand) are reset before reuse.
+ */
+function cacheStatements(sqlite: Database.Database, max = 500) {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      if (cached.reader) cached.raw(false).pluck(false).expand(false);
+      return cached;
+    }
+    const statement = prepare(source);
+    if (!cached) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
 }

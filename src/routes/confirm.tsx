@@ -57,8 +57,9 @@ confirmRoutes.post('/confirm', async (c) => {
     userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
   });
   if (result.outcome === 'gone') throw new ApiError('gone', 'This signup is no longer active. Sign up again to subscribe.');
-  const list = result.listId !== undefined ? await findListById(deps.db, result.listId) : undefined;
   if (wantsJson(c)) return c.json({ status: 'confirmed' }, 200);
+  // Only a browser is redirected, so only a browser needs the list's settings.
+  const list = result.listId !== undefined ? await findListById(deps.db, result.listId) : undefined;
   if (list?.redirectConfirmed) return c.redirect(list.redirectConfirmed, 303);
   return c.redirect(`/confirmed?list=${encodeURIComponent(claims.list)}`, 303);
 });

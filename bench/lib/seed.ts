@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/db/sqlite';
+import { ensureDefaultList } from '../../src/db/queries/lists';
+
+/**
+ * A migrated database file with the default list, opened with plain better-sqlite3 for bulk
+ * seeding: one transaction, prepared statements. The triggers still run for every row, so the
+ * counters, daily stats and the changes feed are what the app itself would have written.
+ */
+export async function migratedDatabase(path: string): Promise<Database.Database> {
+  const handle = openSqlite(path);
+  await ensureDefaultList(handle.db, Date.now());
+  handle.close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/** Inserts `count` pending signups on list 1 whose signup ids are `${prefix}${i}`. */
+export function insertPending(db: Database.Database, count: number, prefix: string, now = Date.now()) {
+  const insert = db.prepare(
+    `INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, expires_at, signup_ip)
+     VALUES (1, ?, ?, 'pending', ?, ?, ?, ?, ?, '127.0.0.1')`,
+  );
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const email = `${prefix}${i}@example.com`;
+      insert.run(email, email, `${prefix}${i}`, `u_${prefix}${i}`, now, now, now + 48 * 3600_000);
+    }
+  })();
+}

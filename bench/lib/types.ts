@@ -1,0 +1,26 @@
+/**
+ * The one interface between `bench/run.ts` and a scenario module: every `bench/*.ts` file
+ * (other than run.ts) exports `run()` answering one or more results.
+ */
+export type BenchResult = {
+  /** What was measured, e.g. "signup throughput". */
+  name: string;
+  /** listgate's number. */
+  value: number;
+  /** req/s, ms, MB, mails/s ... */
+  unit: string;
+  /** The same measurement on the bare-bones ceiling, in the same run, when there is one. */
+  ceiling?: number;
+  /** value / ceiling (or ceiling / value for times), as the target is phrased. */
+  ratio?: number;
+  /** The target in words, e.g. "ratio >= 0.6" or "p99 < 20 ms". */
+  target: string;
+  /** null: not measured (skipped), with the reason in `note`. */
+  pass: boolean | null;
+  note?: string;
+};
+
+export type BenchModule = { run(): Promise<BenchResult[]> };
+
+/** Seconds each load run lasts; `BENCH_SECONDS` shortens or lengthens every scenario. */
+export const benchSeconds = () => Number(process.env.BENCH_SECONDS ?? 10);

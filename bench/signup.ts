@@ -1,0 +1,50 @@
+/**
+ * Signup throughput: JSON POST /lists/newsletter/subscribe, 50 connections, every request a new
+ * address from a new client address, against the bare Hono + one INSERT ceiling. Each signup
+ * still does everything it does in production: list lookup, rate-limit buckets, validation,
+ * two token signatures, the mail rendered and written to the outbox in the same transaction.
+ */
+import { measureCeiling } from './lib/ceiling';
+import { cpuNote, load, type LoadOptions } from './lib/load';
+import { clientAddress, startListgate } from './lib/listgate';
+import type { BenchResult } from './lib/types';
+
+const TARGET = 0.6;
+
+export function signupLoad(prefix: string): Omit<LoadOptions, 'url'> {
+  return {
+    method: 'POST',
+    path: '/lists/newsletter/subscribe',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    request: (n) => ({
+      body: JSON.stringify({ email: `${prefix}-${n}@example.com` }),
+      headers: { 'x-forwarded-for': clientAddress(n) },
+    }),
+  };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const server = await startListgate();
+  let measured;
+  try {
+    await load({ ...signupLoad('warm'), url: server.url, seconds: 2 });
+    measured = await load({ ...signupLoad('run'), url: server.url, pid: server.pid });
+  } finally {
+    await server.stop();
+  }
+  const ceiling = await measureCeiling(signupLoad('ceiling'));
+  const ratio = measured.rps / ceiling.rps;
+  const bad = measured.non2xx + measured.errors + measured.timeouts;
+  return [
+    {
+      name: 'signup throughput (POST /lists/newsletter/subscribe, 50 conns)',
+      value: Math.round(measured.rps),
+      unit: 'req/s',
+      ceiling: Math.round(ceiling.rps),
+      ratio,
+      target: `ratio >= ${TARGET}`,
+      pass: bad === 0 && ratio >= TARGET,
+      note: [`listgate p99 ${measured.p99} ms, ceiling p99 ${ceiling.p99} ms`, cpuNote(measured, ceiling), bad ? `${bad} non-2xx/errors` : ''].filter(Boolean).join('; '),
+    },
+  ];
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `subscriptions_confirm_seq` ON `subscriptions` (`confirm_seq`);
