@@ -59,11 +59,12 @@ export function invalidInput(errors: FieldError[], extra: Record<string, unknown
 
 /** Maps zod issues to the contract's `errors` list without echoing input values. */
 export function zodErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({
-    field: i.path.length ? i.path.join('.') : '(body)',
-    code: i.code === 'invalid_type' ? 'invalid_type' : i.code === 'unrecognized_keys' ? 'unknown_field' : i.code,
-    message: i.code === 'invalid_type' ? `expected ${i.expected}` : i.message,
-  }));
+  return error.issues.flatMap((i) => {
+    const at = (key?: string) => [...i.path, ...(key === undefined ? [] : [key])].join('.') || '(body)';
+    // One error per unknown field, named, so a client sees exactly what to remove.
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: at(k), code: 'unknown_field', message: 'unknown field' }));
+    return [{ field: at(), code: i.code, message: i.code === 'invalid_type' ? `expected ${i.expected}` : i.message }];
+  });
 }
 
 /** Validates `data` with `schema`, throwing the standard 422 on failure. */

@@ -63,7 +63,7 @@ describe('PUT /v1/lists/{list}', () => {
     const t = await testApp(adminEnv);
     const res = await api(t, 'PUT', '/v1/lists/bad', ADMIN, { name: 'x', colour: 'red' });
     expect(res.status).toBe(422);
-    expect((await res.json<Json>()).errors).toEqual([expect.objectContaining({ code: 'unknown_field', message: expect.stringContaining('colour') })]);
+    expect((await res.json<Json>()).errors).toEqual([{ field: 'colour', code: 'unknown_field', message: 'unknown field' }]);
   });
 
   it('answers 422 for a slug outside [a-z0-9][a-z0-9-]{0,62}', async () => {
