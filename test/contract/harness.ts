@@ -18,6 +18,10 @@ export interface Harness {
   readonly db: Db;
   readonly publicUrl: string;
   readonly adminToken: string;
+  /** RESEND_WEBHOOK_SECRET of the service under test. */
+  readonly resendWebhookSecret: string;
+  /** The service's clock (webhook timestamps must be within 5 minutes of it). */
+  now(): number;
 }
 
 /** One behaviour from the contract, runnable on any harness. */
@@ -56,10 +60,27 @@ export async function unsubTokenFor(h: Harness, email: string): Promise<string> 
 }
 
 /** Signs up and confirms `email`; answers nothing, throws if a step did not answer as the contract says. */
-export async function subscribeConfirmed(h: Harness, email: string): Promise<void> {
-  const res = await signupJson(h, email);
+export async function subscribeConfirmed(h: Harness, email: string, list = 'newsletter'): Promise<void> {
+  const res = await signupJson(h, email, { list });
   if (res.status !== 202) throw new Error(`signup answered ${res.status}`);
   const token = await confirmTokenFor(h, email);
   const ok = await h.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }), ip: uniqueIp() });
   if (ok.status !== 200) throw new Error(`confirm answered ${ok.status}`);
+}
+
+/** Calls an operator or mailer endpoint with a bearer key (the admin token unless given). */
+export function api(h: Harness, method: string, path: string, body?: unknown, key = h.adminToken) {
+  return h.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** Creates a list of its own for a case (cases share one database on workerd). */
+export async function freshList(h: Harness): Promise<string> {
+  const slug = `l-${Math.random().toString(36).slice(2, 10)}`;
+  const res = await api(h, 'PUT', `/v1/lists/${slug}`, { name: `List ${slug}` });
+  if (res.status !== 201) throw new Error(`PUT list answered ${res.status}`);
+  return slug;
 }

@@ -27,6 +27,8 @@ export function workerHarness(): Harness {
     db: testDb(),
     publicUrl: PUBLIC_URL,
     adminToken: env.ADMIN_TOKEN,
+    resendWebhookSecret: env.RESEND_WEBHOOK_SECRET,
+    now: () => Date.now(),
     async request(path, { ip, ...init } = {}) {
       const ctx = createExecutionContext();
       const headers = new Headers(init.headers);
