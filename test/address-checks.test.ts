@@ -1,20 +1,10 @@
-import { createRequire } from 'node:module';
+import { type Dns2, type Dns2Packet, dns2 } from './support/dns2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeMxLookup } from '../src/mail/mx';
 import { signup, testApp } from './support/app';
 import { ADMIN } from './support/delivery';
 import { putList } from '../src/db/queries/lists';
 
-// dns2 ships no type declarations; only what this file uses.
-interface Dns2Packet { header: { rcode: number }; questions: Array<{ name: string; type: number }>; answers: object[] }
-interface Dns2 {
-  Packet: { TYPE: Record<'A' | 'AAAA' | 'MX', number>; createResponseFromRequest(req: Dns2Packet): Dns2Packet };
-  createServer(o: { udp: true; handle: (req: Dns2Packet, send: (res: Dns2Packet) => void) => void }): {
-    listen(o: { udp: { port: number; address: string } }): Promise<{ udp: { port: number } }>;
-    close(): Promise<void>;
-  };
-}
-const dns2 = createRequire(import.meta.url)('dns2') as Dns2;
 const { TYPE } = dns2.Packet;
 
 describe('signup address checks (opt-in)', () => {

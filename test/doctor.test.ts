@@ -1,19 +1,9 @@
 import { Resolver } from 'node:dns/promises';
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { type Dns2, type Dns2Packet, dns2 } from './support/dns2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatReport, registerDoctor, runDoctor, type DnsResolver, type Finding } from '../src/cli/doctor';
 
-// dns2 ships no type declarations; describe just the parts we use.
-interface Dns2Packet { header: { rcode: number }; questions: Array<{ name: string; type: number }>; answers: object[] }
-interface Dns2 {
-  Packet: { TYPE: Record<'TXT' | 'MX' | 'CNAME', number>; createResponseFromRequest(req: Dns2Packet): Dns2Packet };
-  createServer(o: { udp: true; handle: (req: Dns2Packet, send: (res: Dns2Packet) => void) => void }): {
-    listen(o: { udp: { port: number; address: string } }): Promise<{ udp: { port: number } }>;
-    close(): Promise<void>;
-  };
-}
-const dns2 = createRequire(import.meta.url)('dns2') as Dns2;
 const { TYPE } = dns2.Packet;
 
 /** Per-name records. An entry with no records answers NOERROR/empty (ENODATA); absent names are NXDOMAIN. */
