@@ -7,6 +7,7 @@ import { confirmTokenFor, signup, testApp } from '../../test/support/app';
 
 const n = Number(process.argv[2] ?? 3000);
 const t = await testApp({
+  LOG_LEVEL: 'silent',
   RATE_LIMIT_SIGNUP_BURST: '1000000000',
   RATE_LIMIT_SIGNUP_PER_MINUTE: '1000000000',
   RATE_LIMIT_LIST_PER_MINUTE: '1000000000',
