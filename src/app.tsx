@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { sql } from 'drizzle-orm';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
-import { wantsJson } from './http';
+import { setResponseHeader, wantsJson } from './http';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { stylesheet } from './pages/layout';
@@ -35,7 +35,7 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || crypto.randomUUID());
     await next();
-    c.header('X-Request-Id', c.get('requestId'));
+    setResponseHeader(c, 'X-Request-Id', c.get('requestId'));
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
