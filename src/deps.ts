@@ -10,8 +10,9 @@ export type Db = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>;
 
 /**
  * Runs statements so that all or none commit. `build` returns drizzle query builders
- * (not yet awaited); it must not await or branch on results: decide first, then write.
- * better-sqlite3: one synchronous transaction. D1: db.batch().
+ * (not yet awaited) or prepared statements with their values (`bound()`, src/db/prepared.ts);
+ * it must not await or branch on results: decide first, then write.
+ * better-sqlite3: one synchronous transaction. D1: one batch().
  */
 export type Atomic = (build: (db: Db) => AtomicStatement[]) => Promise<void>;
 export type AtomicStatement = { run: (...args: never[]) => unknown };

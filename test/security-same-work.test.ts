@@ -22,14 +22,18 @@ describe('a signup takes the same work whatever the address state', () => {
       { key: 'unsub@example.com', state: 'unsubscribed' },
     ]);
 
-    // Record every statement the database is asked to prepare, by text (parameters are bound, not inlined).
-    const sqlite = t.sqlite.sqlite;
-    const original = sqlite.prepare.bind(sqlite);
+    // Record every statement the database runs, by text (parameters are bound, not inlined).
+    // Hot statements are prepared once (src/db/prepared.ts), so executions are what is recorded.
+    const Statement = Object.getPrototypeOf(t.sqlite.sqlite.prepare('SELECT 1'));
+    const methods = ['run', 'get', 'all', 'iterate'] as const;
+    const originals = methods.map((m) => Statement[m]);
     let recorded: string[] = [];
-    sqlite.prepare = ((source: string) => {
-      recorded.push(source);
-      return original(source);
-    }) as typeof sqlite.prepare;
+    methods.forEach((m, i) => {
+      Statement[m] = function (this: { source: string }, ...args: unknown[]) {
+        recorded.push(this.source);
+        return originals[i].apply(this, args);
+      };
+    });
 
     const work: Record<string, { sql: string[]; wakes: number; mails: number; answer: string }> = {};
     for (const email of ['new@example.com', 'pending@example.com', 'confirmed@example.com', 'unsub@example.com', 'suppressed@example.com']) {
@@ -39,7 +43,7 @@ describe('a signup takes the same work whatever the address state', () => {
       const res = await signup(t, email, { ip: '198.51.100.250' });
       work[email] = { sql: recorded, wakes: wakes - wakesBefore, mails: t.mailer.sent.length - mailsBefore, answer: `${res.status} ${await res.text()}` };
     }
-    sqlite.prepare = original;
+    methods.forEach((m, i) => (Statement[m] = originals[i]));
 
     const reference = work['new@example.com'];
     expect(reference.sql.length).toBeGreaterThan(2);

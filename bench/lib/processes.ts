@@ -79,3 +79,18 @@ export async function startServer(script: string, env: Record<string, string>, o
     },
   };
 }
+
+/**
+ * Runs a stand-alone bench script (`node --import tsx <script>`) to its end in its own process
+ * group (killed with the others if the run is stopped); output goes to a file and is answered.
+ */
+export async function runScript(script: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
+  const dir = tempDir('script');
+  const outPath = join(dir, 'stdout.log');
+  const out = openSync(outPath, 'w');
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(script)], { env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+  children.add(child);
+  const code = await new Promise<number>((r) => child.once('exit', (c, signal) => r(c ?? (signal ? 128 : 1))));
+  children.delete(child);
+  return { code, output: readFileSync(outPath, 'utf8') };
+}

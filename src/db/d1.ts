@@ -1,15 +1,34 @@
+import { fillPlaceholders } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Atomic, Db } from '../deps';
+import { isBound } from './prepared';
 import * as schema from './schema';
 
-/** The Workers ports over a D1 binding; statements of one atomic group go in one db.batch(). */
+/**
+ * The Workers ports over a D1 binding; statements of one atomic group go in one batch.
+ * Builders go through drizzle's db.batch(); a group holding prepared statements (src/db/prepared.ts)
+ * binds every member's drizzle-built SQL and parameters itself into the binding's batch().
+ */
 export function openD1(binding: D1Database): { db: Db; atomic: Atomic } {
   const db = drizzle(binding, { schema });
   const atomic: Atomic = async (build) => {
     const statements = build(db as unknown as Db);
     if (statements.length === 0) return;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await db.batch(statements as any);
+    if (!statements.some(isBound)) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await db.batch(statements as any);
+      return;
+    }
+    await binding.batch(
+      statements.map((s) => {
+        if (isBound(s)) {
+          const q = s.prepared.getQuery();
+          return binding.prepare(q.sql).bind(...fillPlaceholders(q.params, s.values));
+        }
+        const q = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+        return binding.prepare(q.sql).bind(...q.params);
+      }),
+    );
   };
   return { db: db as unknown as Db, atomic };
 }

@@ -1,9 +1,17 @@
 /** Random URL-safe identifiers and keyed hashes, on Web Crypto so both runtimes share them. */
 
 export function randomToken(bytes = 24): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  return base64url(buf);
+  return randomTokens(bytes)[0];
 }
+
+/** Several random tokens from one call into the system's random source (one per request, not one per token). */
+export function randomTokens(...sizes: number[]): string[] {
+  const buf = crypto.getRandomValues(new Uint8Array(sizes.reduce((a, b) => a + b, 0)));
+  let at = 0;
+  return sizes.map((n) => base64url(buf.subarray(at, (at += n))));
+}
+
+const encoder = new TextEncoder();
 
 export function base64url(buf: Uint8Array): string {
   let s = '';
@@ -22,7 +30,7 @@ export async function importHmacKey(secretHex: string): Promise<CryptoKey> {
 
 /** The address as it is kept after erasure and in the suppression list. */
 export async function addressHash(key: CryptoKey, addressKey: string): Promise<string> {
-  return hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(addressKey)));
+  return hex(await crypto.subtle.sign('HMAC', key, encoder.encode(addressKey)));
 }
 
 export async function sha256Hex(text: string): Promise<string> {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
+import { setResponseHeader } from '../http';
 
 export type SecurityHeadersOptions = {
   /** Paths meant to be embedded in other sites: the hosted signup form and the pages it leads to. */
@@ -40,11 +41,11 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   return async function securityHeadersMiddleware(c, next) {
     await next();
     const embed = frameable(c.req.path);
-    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', contentSecurityPolicy({ embed }));
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Content-Type-Options', 'nosniff');
-    if (!embed) c.header('X-Frame-Options', 'DENY');
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
-    if (tokenPage(c.req.path)) c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Content-Security-Policy')) setResponseHeader(c, 'Content-Security-Policy', contentSecurityPolicy({ embed }));
+    setResponseHeader(c, 'Referrer-Policy', 'no-referrer');
+    setResponseHeader(c, 'X-Content-Type-Options', 'nosniff');
+    if (!embed) setResponseHeader(c, 'X-Frame-Options', 'DENY');
+    setResponseHeader(c, 'Cross-Origin-Opener-Policy', 'same-origin');
+    if (tokenPage(c.req.path)) setResponseHeader(c, 'Cache-Control', 'no-store');
   };
 }

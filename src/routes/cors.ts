@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
 import { findList } from '../db/queries/lists';
+import { setResponseHeader } from '../http';
 
 export type ListCorsOptions = { maxAge?: number; methods?: string[]; headers?: string[] };
 
@@ -29,11 +30,11 @@ export function listCors(options: ListCorsOptions = {}): MiddlewareHandler<AppEn
       });
     }
     await next();
-    c.header('Vary', 'Origin', { append: true });
+    setResponseHeader(c, 'Vary', 'Origin', { append: true });
     if (allowed) {
-      c.header('Access-Control-Allow-Origin', origin!);
+      setResponseHeader(c, 'Access-Control-Allow-Origin', origin!);
       // Scripts may read Retry-After of a 429 only when it is exposed.
-      c.header('Access-Control-Expose-Headers', 'Retry-After');
+      setResponseHeader(c, 'Access-Control-Expose-Headers', 'Retry-After');
     }
   };
 }

@@ -4,7 +4,7 @@ import type { AppEnv } from '../deps';
 import { findList, type List } from '../db/queries/lists';
 import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
 import { parseAddress } from '../domain/address';
-import { addressHash, randomToken } from '../domain/ids';
+import { addressHash, randomTokens } from '../domain/ids';
 import { ApiError, invalidInput, validate, type FieldError } from '../errors';
 import { clientIp, readBody, wantsJson } from '../http';
 import { enforceLimits, rateKeyOf } from '../middleware/rate-limit';
@@ -101,7 +101,7 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
   const now = clock.now();
   const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
   const target = await findSignupTarget(deps.db, list.id, address.key);
-  const freshSignupId = randomToken(18);
+  const [freshSignupId, unsubToken, mailNonce] = randomTokens(18, 24, 12);
   const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
   const hash = await addressHash(deps.hashKey, address.key);
   const [confirmToken, notMeToken] = await Promise.all([
@@ -129,8 +129,8 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
     expiresAt: now + ttlSeconds * 1000,
     freshSignupId,
     mailSignupId,
-    unsubToken: `u_${randomToken(24)}`,
-    mailNonce: randomToken(12),
+    unsubToken: `u_${unsubToken}`,
+    mailNonce,
     skipCooldown: target?.state === 'unsubscribed',
     message,
     ip,

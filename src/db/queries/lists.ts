@@ -1,16 +1,23 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../deps';
+import { preparedPerDb } from '../prepared';
 import { lists } from '../schema';
 
 export type List = typeof lists.$inferSelect;
 export type ListSettings = Omit<typeof lists.$inferInsert, 'id' | 'slug' | 'createdAt' | 'updatedAt' | `count${string}`>;
 
+const listQueries = preparedPerDb((db) => ({
+  bySlug: db.select().from(lists).where(eq(lists.slug, sql.placeholder('slug'))).prepare(),
+  byId: db.select().from(lists).where(eq(lists.id, sql.placeholder('id'))).prepare(),
+}));
+
+/** Read on every signup and page view: a prepared query (src/db/prepared.ts), always the current row. */
 export async function findList(db: Db, slug: string): Promise<List | undefined> {
-  return db.select().from(lists).where(eq(lists.slug, slug)).get();
+  return (await listQueries(db).bySlug.get({ slug })) as List | undefined;
 }
 
 export async function findListById(db: Db, id: number): Promise<List | undefined> {
-  return db.select().from(lists).where(eq(lists.id, id)).get();
+  return (await listQueries(db).byId.get({ id })) as List | undefined;
 }
 
 export async function allLists(db: Db): Promise<List[]> {

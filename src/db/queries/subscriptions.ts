@@ -1,17 +1,22 @@
 import { and, eq, exists, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Atomic, Db } from '../../deps';
+import { bound, preparedPerDb } from '../prepared';
 import { addresses, lists, outbox, type OutboxMessage, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
 export const MAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** What a signup's read phase learns; the same one query runs whatever the address's state. */
-export async function findSignupTarget(db: Db, listId: number, key: string) {
-  return db
+const signupTargetQuery = preparedPerDb((db) =>
+  db
     .select({ state: subscriptions.state, signupId: subscriptions.signupId })
     .from(subscriptions)
-    .where(and(eq(subscriptions.listId, listId), eq(subscriptions.key, key)))
-    .get();
+    .where(and(eq(subscriptions.listId, sql.placeholder('listId')), eq(subscriptions.key, sql.placeholder('key'))))
+    .prepare(),
+);
+
+/** What a signup's read phase learns; the same one query runs whatever the address's state. */
+export async function findSignupTarget(db: Db, listId: number, key: string) {
+  return (await signupTargetQuery(db).get({ listId, key })) as { state: (typeof subscriptions.$inferSelect)['state']; signupId: string } | undefined;
 }
 
 export type SignupWrite = {
@@ -40,28 +45,30 @@ export type SignupWrite = {
   source: string | null;
 };
 
-/**
- * The whole signup as one atomic group of statements, the same group for every state;
- * the WHERE clauses decide what each one does:
- *  1. the address row for the mail cap (not for suppressed addresses);
- *  2. the subscription: inserted, renewed (pending/unsubscribed/suppressed-then-lifted) or left alone;
- *  3. the cap: admits a mail only for a pending signup whose token we rendered, and only within
- *     one per 15 minutes (waived for a return from unsubscribed) and three per 24 hours (the three
- *     newest mail times live on the address);
- *  4. the outbox job, only when (3) admitted it: the signup and its mail commit together.
- */
-export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void> {
-  const notSuppressed = sql`NOT EXISTS (SELECT 1 FROM ${suppressions} WHERE ${suppressions.hash} = ${w.hash})`;
-  await atomic((db) => [
+type SignupValues = {
+  listId: number; key: string; email: string; name: string | null; hash: string; now: number; expiresAt: number;
+  freshSignupId: string; mailSignupId: string; unsubToken: string; mailNonce: string; message: string;
+  ip: string; userAgent: string | null; source: string | null;
+  /** The 15-minute cooldown's bound; skipping it moves the bound, the statement stays the same. */
+  cooldownBound: number;
+  windowBound: number;
+};
+
+/** The signup group, built once per Db with placeholders (src/db/prepared.ts); `p(name)` is a value slot. */
+const signupStatements = preparedPerDb((db) => {
+  const p = (name: keyof SignupValues) => sql.placeholder(name);
+  const notSuppressed = sql`NOT EXISTS (SELECT 1 FROM ${suppressions} WHERE ${suppressions.hash} = ${p('hash')})`;
+  return [
     db
       .insert(addresses)
       .select(
         db
-          .select({ key: sql<string>`${w.key}`.as('key'), mail1At: sql`NULL`.as('m1'), mail2At: sql`NULL`.as('m2'), mail3At: sql`NULL`.as('m3'), mailNonce: sql`NULL`.as('n') })
+          .select({ key: sql<string>`${p('key')}`.as('key'), mail1At: sql`NULL`.as('m1'), mail2At: sql`NULL`.as('m2'), mail3At: sql`NULL`.as('m3'), mailNonce: sql`NULL`.as('n') })
           .from(lists)
-          .where(and(eq(lists.id, w.listId), notSuppressed)),
+          .where(and(eq(lists.id, p('listId')), notSuppressed)),
       )
-      .onConflictDoNothing(),
+      .onConflictDoNothing()
+      .prepare(),
     db
       .insert(subscriptions)
       .select(
@@ -69,28 +76,28 @@ export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void>
           .select({
             id: sql<number>`NULL`.as('id'),
             listId: lists.id,
-            email: sql<string>`${w.email}`.as('email'),
-            key: sql<string>`${w.key}`.as('key'),
-            name: sql`${w.name}`.as('name'),
+            email: sql<string>`${p('email')}`.as('email'),
+            key: sql<string>`${p('key')}`.as('key'),
+            name: sql`${p('name')}`.as('name'),
             state: sql<'pending'>`'pending'`.as('state'),
-            signupId: sql<string>`${w.freshSignupId}`.as('signup_id'),
-            unsubToken: sql<string>`${w.unsubToken}`.as('unsub_token'),
-            createdAt: sql<number>`${w.now}`.as('created_at'),
-            updatedAt: sql<number>`${w.now}`.as('updated_at'),
-            expiresAt: sql<number>`${w.expiresAt}`.as('expires_at'),
+            signupId: sql<string>`${p('freshSignupId')}`.as('signup_id'),
+            unsubToken: sql<string>`${p('unsubToken')}`.as('unsub_token'),
+            createdAt: sql<number>`${p('now')}`.as('created_at'),
+            updatedAt: sql<number>`${p('now')}`.as('updated_at'),
+            expiresAt: sql<number>`${p('expiresAt')}`.as('expires_at'),
             confirmedAt: sql`NULL`.as('confirmed_at'),
             confirmSeq: sql`NULL`.as('confirm_seq'),
             unsubscribedAt: sql`NULL`.as('unsubscribed_at'),
             suppressedAt: sql`NULL`.as('suppressed_at'),
-            signupIp: sql`${w.ip}`.as('signup_ip'),
-            signupUserAgent: sql`${w.userAgent}`.as('signup_user_agent'),
-            signupSource: sql`${w.source}`.as('signup_source'),
+            signupIp: sql`${p('ip')}`.as('signup_ip'),
+            signupUserAgent: sql`${p('userAgent')}`.as('signup_user_agent'),
+            signupSource: sql`${p('source')}`.as('signup_source'),
             confirmIp: sql`NULL`.as('confirm_ip'),
             confirmUserAgent: sql`NULL`.as('confirm_user_agent'),
             unsubscribeSource: sql`NULL`.as('unsubscribe_source'),
           })
           .from(lists)
-          .where(and(eq(lists.id, w.listId), notSuppressed)),
+          .where(and(eq(lists.id, p('listId')), notSuppressed)),
       )
       .onConflictDoUpdate({
         target: [subscriptions.listId, subscriptions.key],
@@ -107,37 +114,39 @@ export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void>
           confirmSeq: null,
         },
         setWhere: inArray(subscriptions.state, ['pending', 'unsubscribed', 'suppressed']),
-      }),
+      })
+      .prepare(),
     db
       .update(addresses)
       .set({
         mail3At: sql`${addresses.mail2At}`,
         mail2At: sql`${addresses.mail1At}`,
-        mail1At: w.now,
-        mailNonce: w.mailNonce,
+        mail1At: sql`${p('now')}`,
+        mailNonce: sql`${p('mailNonce')}`,
       })
       .where(
         and(
-          eq(addresses.key, w.key),
+          eq(addresses.key, p('key')),
           // The same statement either way (same work whatever the state): skipping moves the bound.
-          or(isNull(addresses.mail1At), lte(addresses.mail1At, w.skipCooldown ? w.now : w.now - MAIL_COOLDOWN_MS)),
-          or(isNull(addresses.mail3At), lte(addresses.mail3At, w.now - MAIL_WINDOW_MS)),
+          or(isNull(addresses.mail1At), lte(addresses.mail1At, p('cooldownBound'))),
+          or(isNull(addresses.mail3At), lte(addresses.mail3At, p('windowBound'))),
           exists(
             db
               .select({ one: sql`1` })
               .from(subscriptions)
               .where(
                 and(
-                  eq(subscriptions.listId, w.listId),
-                  eq(subscriptions.key, w.key),
+                  eq(subscriptions.listId, p('listId')),
+                  eq(subscriptions.key, p('key')),
                   eq(subscriptions.state, 'pending'),
-                  eq(subscriptions.signupId, w.mailSignupId),
-                  eq(subscriptions.updatedAt, w.now),
+                  eq(subscriptions.signupId, p('mailSignupId')),
+                  eq(subscriptions.updatedAt, p('now')),
                 ),
               ),
           ),
         ),
-      ),
+      )
+      .prepare(),
     db.insert(outbox).select(
       db
         .select({
@@ -145,24 +154,69 @@ export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void>
           subscriptionId: subscriptions.id,
           listId: subscriptions.listId,
           to: subscriptions.email,
-          message: sql`${JSON.stringify(w.message)}`.as('message'),
+          message: sql`${p('message')}`.as('message'),
           state: sql<'queued'>`'queued'`.as('state'),
           batchId: sql`NULL`.as('batch_id'),
           attempts: sql<number>`0`.as('attempts'),
-          nextAttemptAt: sql<number>`${w.now}`.as('next_attempt_at'),
-          createdAt: sql<number>`${w.now}`.as('created_at'),
+          nextAttemptAt: sql<number>`${p('now')}`.as('next_attempt_at'),
+          createdAt: sql<number>`${p('now')}`.as('created_at'),
           sentAt: sql`NULL`.as('sent_at'),
           providerId: sql`NULL`.as('provider_id'),
           lastError: sql`NULL`.as('last_error'),
         })
         .from(subscriptions)
         .innerJoin(addresses, eq(addresses.key, subscriptions.key))
-        .where(and(eq(subscriptions.listId, w.listId), eq(subscriptions.key, w.key), eq(addresses.mailNonce, w.mailNonce))),
-    ),
-  ]);
+        .where(and(eq(subscriptions.listId, p('listId')), eq(subscriptions.key, p('key')), eq(addresses.mailNonce, p('mailNonce')))),
+    )
+      .prepare(),
+  ];
+});
+
+/**
+ * The whole signup as one atomic group of statements, the same group for every state;
+ * the WHERE clauses decide what each one does:
+ *  1. the address row for the mail cap (not for suppressed addresses);
+ *  2. the subscription: inserted, renewed (pending/unsubscribed/suppressed-then-lifted) or left alone;
+ *  3. the cap: admits a mail only for a pending signup whose token we rendered, and only within
+ *     one per 15 minutes (waived for a return from unsubscribed) and three per 24 hours (the three
+ *     newest mail times live on the address);
+ *  4. the outbox job, only when (3) admitted it: the signup and its mail commit together.
+ */
+export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void> {
+  const values: SignupValues = {
+    listId: w.listId, key: w.key, email: w.email, name: w.name, hash: w.hash, now: w.now, expiresAt: w.expiresAt,
+    freshSignupId: w.freshSignupId, mailSignupId: w.mailSignupId, unsubToken: w.unsubToken, mailNonce: w.mailNonce,
+    message: JSON.stringify(w.message), ip: w.ip, userAgent: w.userAgent, source: w.source,
+    // The same statement either way (same work whatever the state): skipping moves the bound.
+    cooldownBound: w.skipCooldown ? w.now : w.now - MAIL_COOLDOWN_MS,
+    windowBound: w.now - MAIL_WINDOW_MS,
+  };
+  await atomic((db) => signupStatements(db).map((statement) => bound(statement, values)));
 }
 
 export type ConfirmOutcome = 'confirmed' | 'already' | 'gone';
+
+const confirmQueries = preparedPerDb((db) => ({
+  confirm: db
+    .update(subscriptions)
+    .set({
+      state: 'confirmed',
+      confirmedAt: sql`${sql.placeholder('now')}`,
+      confirmSeq: sql`(SELECT coalesce(max(${subscriptions.confirmSeq}), 0) + 1 FROM ${subscriptions})`,
+      confirmIp: sql`${sql.placeholder('ip')}`,
+      confirmUserAgent: sql`${sql.placeholder('userAgent')}`,
+      updatedAt: sql`${sql.placeholder('now')}`,
+      expiresAt: null,
+    })
+    .where(and(eq(subscriptions.signupId, sql.placeholder('signupId')), eq(subscriptions.state, 'pending')))
+    .returning({ listId: subscriptions.listId })
+    .prepare(),
+  current: db
+    .select({ state: subscriptions.state, listId: subscriptions.listId })
+    .from(subscriptions)
+    .where(eq(subscriptions.signupId, sql.placeholder('signupId')))
+    .prepare(),
+}));
 
 /** Confirms the signup a token names; a repeat answers `already`, a superseded signup `gone`. */
 export async function confirmSignup(
@@ -170,26 +224,10 @@ export async function confirmSignup(
   signupId: string,
   evidence: { now: number; ip: string; userAgent: string | null },
 ): Promise<{ outcome: ConfirmOutcome; listId?: number }> {
-  const row = await db
-    .update(subscriptions)
-    .set({
-      state: 'confirmed',
-      confirmedAt: evidence.now,
-      confirmSeq: sql`(SELECT coalesce(max(${subscriptions.confirmSeq}), 0) + 1 FROM ${subscriptions})`,
-      confirmIp: evidence.ip,
-      confirmUserAgent: evidence.userAgent,
-      updatedAt: evidence.now,
-      expiresAt: null,
-    })
-    .where(and(eq(subscriptions.signupId, signupId), eq(subscriptions.state, 'pending')))
-    .returning({ listId: subscriptions.listId })
-    .get();
+  const q = confirmQueries(db);
+  const row = (await q.confirm.get({ signupId, ...evidence })) as { listId: number } | undefined;
   if (row) return { outcome: 'confirmed', listId: row.listId };
-  const current = await db
-    .select({ state: subscriptions.state, listId: subscriptions.listId })
-    .from(subscriptions)
-    .where(eq(subscriptions.signupId, signupId))
-    .get();
+  const current = (await q.current.get({ signupId })) as { state: string; listId: number } | undefined;
   if (current?.state === 'confirmed') return { outcome: 'already', listId: current.listId };
   return { outcome: 'gone', listId: current?.listId };
 }
