@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
 import { setResponseHeader, wantsJson } from './http';
+import { safeErrorText } from './logger';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { stylesheet } from './pages/layout';
@@ -87,7 +88,7 @@ export function createApp(deps: Deps) {
     if (err instanceof HTTPException && err.status < 500) {
       return problem(c, new ApiError(err.status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'The request could not be read.'));
     }
-    c.get('deps')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: err.name, message: err.message, stack: err.stack });
+    c.get('deps')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: safeErrorText(err), where: err.stack?.split('\n').slice(1, 4).join(' | ') });
     return problem(c, new ApiError('internal', 'Something went wrong on our side. Try again later.'));
   });
   return app;

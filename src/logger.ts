@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { LogFields, Logger } from './deps';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 } as const;
@@ -20,4 +21,14 @@ export function jsonLogger(level: LogLevel, write: (line: string) => void = (l) 
     write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...redact(fields) }));
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/**
+ * An error as text fit for logs: drizzle's query errors carry the bound parameters (tokens,
+ * addresses, the dev secret) in their message and stack, so for those only the driver's cause is kept.
+ */
+export function safeErrorText(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  if (err instanceof DrizzleQueryError) return cause instanceof Error ? `${cause.name}: ${cause.message}` : 'query failed';
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

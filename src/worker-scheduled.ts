@@ -1,5 +1,5 @@
-import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { Deps } from './deps';
+import { safeErrorText } from './logger';
 import { purgeExpiredPending } from './db/queries/subscriptions';
 import { drainStep } from './mail/outbox';
 import { purgeIdleBuckets } from './ratelimit/d1';
@@ -13,15 +13,6 @@ export const MAX_REQUESTS_PER_RUN = 25;
 /** Buckets idle this long are full again for every limit we configure, so deleting them is free. */
 export const BUCKET_IDLE_MS = 24 * 3600_000;
 
-/**
- * An error as text fit for logs: drizzle's query errors carry the bound parameters (tokens,
- * addresses, the dev secret) in their message, so for those only the driver's cause is kept.
- */
-export function safeErrorText(err: unknown): string {
-  const cause = (err as { cause?: unknown })?.cause;
-  if (err instanceof DrizzleQueryError) return cause instanceof Error ? cause.message : 'query failed';
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
 
 export type ScheduledReport = { requests: number; sent: number; failed: number; purgedPending: number; purgedBuckets: number };
 

@@ -9,7 +9,8 @@ import { logMailer } from './mail/log';
 import { sendNewBatch } from './mail/outbox';
 import { resendMailer } from './mail/resend';
 import { d1RateLimiter } from './ratelimit/d1';
-import { runScheduled, safeErrorText } from './worker-scheduled';
+import { safeErrorText } from './logger';
+import { runScheduled } from './worker-scheduled';
 
 /** Bindings: the D1 database plus the contract's variables, as [vars] or secrets of the same names. */
 export type Bindings = { DB: D1Database } & Record<string, unknown>;

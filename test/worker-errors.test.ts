@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
-import { safeErrorText } from '../src/worker-scheduled';
+import { safeErrorText } from '../src/logger';
 
 describe('safeErrorText (what the Worker logs about a failure)', () => {
   it("keeps the driver's reason and drops the query parameters, which may hold secrets", () => {

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Deps, SendOutcome } from '../deps';
-import { outbox, outboxBatches } from '../db/schema';
+import { and, eq, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import type { Db, Deps, SendOutcome } from '../deps';
+import { outbox, outboxBatches, subscriptions } from '../db/schema';
 import { type Batch, batchMembers, claimBatch, type Member, openBatch, releaseBatch } from '../db/queries/outbox';
 import { randomToken } from '../domain/ids';
 
@@ -39,6 +39,16 @@ function plan(deps: Ports, batch: Batch, members: Member[], now: number) {
 }
 
 /** Sends one claimed batch and records the outcome; the batch row holds the key across retries and crashes. */
+/**
+ * Once a batch is done, its mails to subscriptions erased (or purged) while it was being sent are
+ * deleted: they were kept only so an in-doubt retry could resend the identical body.
+ */
+function forgetErased(tx: Db, batchId: string) {
+  return tx
+    .delete(outbox)
+    .where(and(eq(outbox.batchId, batchId), isNotNull(outbox.subscriptionId), notExists(tx.select({ one: sql`1` }).from(subscriptions).where(eq(subscriptions.id, outbox.subscriptionId)))));
+}
+
 async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainResult | null> {
   const { db, logger } = deps;
   const now = deps.clock.now();
@@ -47,7 +57,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
     drop.map(({ m, why }) => tx.update(outbox).set({ state: 'failed', lastError: why }).where(and(eq(outbox.id, m.id), eq(outbox.state, 'sending'))));
   if (drop.length) logger.warn('outbox mails dropped before sending', { batch: batch.id, mails: drop.length, reason: drop[0].why });
   if (send.length === 0) {
-    await deps.atomic((tx) => [...failDropped(tx), tx.update(outboxBatches).set({ state: 'done', leasedUntil: null }).where(eq(outboxBatches.id, batch.id))]);
+    await deps.atomic((tx) => [...failDropped(tx), tx.update(outboxBatches).set({ state: 'done', leasedUntil: null }).where(eq(outboxBatches.id, batch.id)), forgetErased(tx, batch.id)]);
     return { requests: 0, sent: 0, failed: drop.length, retryLater: false };
   }
   const answered = await pace();
@@ -84,6 +94,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
         : tx.update(outbox).set({ state: 'failed', lastError: r.error, attempts: m.attempts + 1 }).where(eq(outbox.id, m.id));
     }),
     tx.update(outboxBatches).set({ state: 'done', attempts, leasedUntil: null, lastError: outcome.ok ? null : outcome.error }).where(eq(outboxBatches.id, batch.id)),
+    forgetErased(tx, batch.id),
   ]);
   const failed = results.filter((r) => !('id' in r)).length;
   if (failed) logger.error('outbox mails failed permanently', { batch: batch.id, failed, error: outcome.ok ? results.find((r) => 'error' in r) : outcome.error });

@@ -1,3 +1,4 @@
+import { safeErrorText } from '../logger';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, Deps } from '../deps';
@@ -72,7 +73,7 @@ function exportStream(deps: Deps, db: NonNullable<Deps['exportDb']>, listId: num
             controller.close();
           }
         } catch (err) {
-          deps.logger.error('export stream failed', { listId, after, error: (err as Error).message });
+          deps.logger.error('export stream failed', { listId, after, error: safeErrorText(err) });
           controller.error(err);
         }
       },

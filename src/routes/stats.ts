@@ -7,8 +7,8 @@ import { requireList } from './subscribe';
 
 export const statsRoutes = new Hono<AppEnv>();
 
-// `admin` includes `export`, so one scope check admits both.
-statsRoutes.use('/v1/lists/:list/stats', requireKey({ scope: 'export' }));
+// The contract lists stats under Operators: scope `admin` (or ADMIN_TOKEN).
+statsRoutes.use('/v1/lists/:list/stats', requireKey({ scope: 'admin' }));
 
 const rate = (r: RateResult) => ({ count: r.count, denominator: r.denominator, rate: r.rate, status: r.status, level: r.level });
 

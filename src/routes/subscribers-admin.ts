@@ -28,9 +28,11 @@ export const subscribersAdminRoutes = new Hono<AppEnv>();
 subscribersAdminRoutes.get('/v1/subscribers/:email', requireKey({ scope: 'admin', crossList: true }), async (c) => {
   const deps = c.get('deps');
   const key = addressKey(c.req.param('email'));
-  const [rows, suppression] = await Promise.all([subscriptionsOf(deps.db, key), addressHash(deps.hashKey, key).then((h) => suppressionOf(deps.db, h))]);
+  const hash = await addressHash(deps.hashKey, key);
+  const [rows, suppression] = await Promise.all([subscriptionsOf(deps.db, key), suppressionOf(deps.db, hash)]);
   if (rows.length === 0 && !suppression) throw new ApiError('not_found', 'This address is on no list.');
-  await audit(deps.db, { actor: principalOf(c).id, action: 'subscriber.lookup', target: key, at: deps.clock.now() });
+  // Audit rows name the keyed hash, never the address: they outlive an erasure.
+  await audit(deps.db, { actor: principalOf(c).id, action: 'subscriber.lookup', target: hash, at: deps.clock.now() });
   return c.json({
     email: rows[0]?.s.email ?? suppression?.email ?? key,
     suppression: suppression ? { reason: suppression.reason, source: suppression.source, created_at: iso(suppression.createdAt) } : null,
@@ -61,6 +63,8 @@ subscribersAdminRoutes.post('/v1/lists/:list/subscribers/:email/unsubscribe', re
   const now = deps.clock.now();
   const result = await unsubscribeByOperator(deps.db, list.id, key, now, `operator:${actor}`);
   if (!result) throw new ApiError('not_found', 'This address is not on this list.');
-  if (result.changed) await audit(deps.db, { actor, action: 'subscriber.unsubscribe', target: key, detail: { list: list.slug }, at: now });
+  if (result.changed) {
+    await audit(deps.db, { actor, action: 'subscriber.unsubscribe', target: await addressHash(deps.hashKey, key), detail: { list: list.slug }, at: now });
+  }
   return c.json({ status: result.state });
 });

@@ -1,7 +1,7 @@
-import { and, eq, exists, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, exists, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Atomic, Db } from '../../deps';
 import { bound, preparedPerDb } from '../prepared';
-import { addresses, lists, outbox, type OutboxMessage, subscriptions, suppressions } from '../schema';
+import { addresses, changes, lists, outbox, type OutboxMessage, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
 export const MAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -202,7 +202,9 @@ const confirmQueries = preparedPerDb((db) => ({
     .set({
       state: 'confirmed',
       confirmedAt: sql`${sql.placeholder('now')}`,
-      confirmSeq: sql`(SELECT coalesce(max(${subscriptions.confirmSeq}), 0) + 1 FROM ${subscriptions})`,
+      // Never reused, even after the newest confirmation is erased or signs up again: the changes
+      // feed only grows (erasure scrubs its rows, never deletes them), so its top seq is a floor.
+      confirmSeq: sql`max((SELECT coalesce(max(${subscriptions.confirmSeq}), 0) FROM ${subscriptions}), (SELECT coalesce(max(${changes.seq}), 0) FROM ${changes})) + 1`,
       confirmIp: sql`${sql.placeholder('ip')}`,
       confirmUserAgent: sql`${sql.placeholder('userAgent')}`,
       updatedAt: sql`${sql.placeholder('now')}`,
@@ -264,10 +266,16 @@ export async function findByUnsubToken(db: Db, token: string) {
 
 /** Deletes pending signups whose newest token has expired; answers how many. */
 export async function purgeExpiredPending(db: Db, now: number): Promise<number> {
-  const rows = await db
-    .delete(subscriptions)
-    .where(and(eq(subscriptions.state, 'pending'), lte(subscriptions.expiresAt, now)))
-    .returning({ id: subscriptions.id })
-    .all();
+  const expired = and(eq(subscriptions.state, 'pending'), lte(subscriptions.expiresAt, now));
+  // A renewed signup of someone who once unsubscribed (or was suppressed) has feed events that an
+  // erasure must still find through this row: it goes back to `unsubscribed` instead of away.
+  const withHistory = or(sql`${subscriptions.unsubscribedAt} IS NOT NULL`, sql`${subscriptions.suppressedAt} IS NOT NULL`);
+  await db.update(subscriptions).set({ state: 'unsubscribed', expiresAt: null, updatedAt: now }).where(and(expired, withHistory));
+  // Their mail goes first: outbox rows carry the address and would outlive the signup (a row in a
+  // batch being sent stays until the batch is done, which then forgets it).
+  await db
+    .delete(outbox)
+    .where(and(ne(outbox.state, 'sending'), inArray(outbox.subscriptionId, db.select({ id: subscriptions.id }).from(subscriptions).where(expired))));
+  const rows = await db.delete(subscriptions).where(expired).returning({ id: subscriptions.id }).all();
   return rows.length;
 }
