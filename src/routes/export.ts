@@ -10,7 +10,8 @@ import { requireKey } from '../middleware/auth';
 
 const querySchema = z.object({
   format: z.enum(['csv', 'ndjson', 'json']).default('csv'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  // The contract's "at most 10000": a larger limit is capped, not refused.
+  limit: z.coerce.number().int().min(1).default(1000).transform((n) => Math.min(n, 10_000)),
   cursor: z.string().optional(),
 });
 
