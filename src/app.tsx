@@ -68,19 +68,22 @@ export function createApp(deps: Deps) {
   });
   app.get('/assets/listgate.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
 
+  // Public: the signup page and form, embed.js, the links in mail (confirm, not-me, unsubscribe).
   app.route('/', subscribeRoutes);
+  app.route('/', embedRoutes);
   app.route('/', confirmRoutes);
   app.route('/', unsubscribeRoutes);
-  app.route('/', webhookRoutes);
-  app.route('/', eventRoutes);
-  app.route('/', suppressionRoutes);
-  app.route('/', statsRoutes);
-  app.route('/v1/keys', keysRoutes);
-  app.route('/', listsAdminRoutes);
+  // Mailers (scope export / events) and providers (signed webhooks).
   app.route('/', exportRoutes);
   app.route('/', changesRoutes);
+  app.route('/', eventRoutes);
+  app.route('/', webhookRoutes);
+  // Operators (scope admin or ADMIN_TOKEN).
+  app.route('/', listsAdminRoutes);
+  app.route('/v1/keys', keysRoutes);
   app.route('/', subscribersAdminRoutes);
-  app.route('/', embedRoutes);
+  app.route('/', suppressionRoutes);
+  app.route('/', statsRoutes);
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
   app.onError((err, c) => {
