@@ -92,6 +92,22 @@ describe('POST/GET/DELETE /v1/keys', () => {
     ]);
   });
 
+  it('shows when a key was last used, updated at most once a minute', async () => {
+    const t = await testApp(adminEnv);
+    const k = await makeKey(t, ['export']);
+    const lastUsed = async () => ((await (await api(t, 'GET', '/v1/keys', ADMIN)).json<Json>()).data as Json[]).find((r) => r.id === k.id)!.last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await api(t, 'GET', exportPath, k.key);
+    const first = await lastUsed();
+    expect(first).toBe(new Date(t.clock.now()).toISOString());
+    t.clock.advance(30_000);
+    await api(t, 'GET', exportPath, k.key);
+    expect(await lastUsed()).toBe(first);
+    t.clock.advance(31_000);
+    await api(t, 'GET', exportPath, k.key);
+    expect(await lastUsed()).toBe(new Date(t.clock.now()).toISOString());
+  });
+
   it('refuses unknown scopes, unknown fields and unknown lists with 422', async () => {
     const t = await testApp(adminEnv);
     for (const body of [{ scopes: ['root'] }, { scopes: [] }, { scopes: ['export'], extra: 1 }, { scopes: ['export'], lists: ['missing'] }]) {

@@ -38,11 +38,18 @@ export function requireKey(options: RequireKeyOptions): MiddlewareHandler<AppEnv
       principal = { id: 'ADMIN_TOKEN', scopes: ['admin'], lists: null };
     } else {
       const row = await deps.db
-        .select({ id: apiKeys.id, scopes: apiKeys.scopes, lists: apiKeys.lists })
+        .select({ id: apiKeys.id, scopes: apiKeys.scopes, lists: apiKeys.lists, lastUsedAt: apiKeys.lastUsedAt })
         .from(apiKeys)
         .where(and(eq(apiKeys.hash, await sha256Hex(presented)), isNull(apiKeys.revokedAt)))
         .get();
-      if (row) principal = { id: row.id, scopes: row.scopes, lists: row.lists ?? null };
+      if (row) {
+        principal = { id: row.id, scopes: row.scopes, lists: row.lists ?? null };
+        // Operators see when a key was last used (to spot dead ones); at most one write a minute per key.
+        const now = deps.clock.now();
+        if (row.lastUsedAt === null || row.lastUsedAt <= now - 60_000) {
+          await deps.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+        }
+      }
     }
     if (!principal) throw new ApiError('unauthorized', 'The key is unknown or revoked.', { headers: { 'WWW-Authenticate': 'Bearer' } });
     if (!principal.scopes.includes('admin') && !principal.scopes.includes(opts.scope)) {
