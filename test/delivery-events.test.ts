@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook } from 'svix';
 import { DeliveryPayloadError } from '../src/domain/delivery-events';
 import { parseResendEvent, verifyResendWebhook, WebhookSignatureError } from '../src/domain/resend-webhook';
+import { makeSnsCertificate } from './support/sns-cert';
 import {
   isAllowedSnsUrl,
-  loadX509,
   parseSesNotification,
   snsMessageSchema,
   SnsVerificationError,
@@ -137,14 +137,9 @@ describe('verifySnsMessage', () => {
   const signers: Record<'1' | '2', CryptoKey> = {} as never;
 
   beforeAll(async () => {
-    const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-    const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const x509 = await loadX509();
-    const cert = await x509.X509CertificateGenerator.createSelfSigned(
-      { serialNumber: '01', name: 'CN=sns.amazonaws.com', notBefore: new Date(), notAfter: new Date(Date.now() + 864e5), keys, signingAlgorithm: alg },
-      crypto,
-    );
-    pem = cert.toString('pem');
+    const made = await makeSnsCertificate();
+    pem = made.pem;
+    const keys = made.keys;
     // A CryptoKey is bound to one hash, so SignatureVersion 1 needs the private key again as SHA-1.
     const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
     for (const [v, hash] of [['1', 'SHA-1'], ['2', 'SHA-256']] as const) {

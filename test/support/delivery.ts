@@ -3,7 +3,8 @@ import { Webhook } from 'svix';
 import { apiKeys, changes, type Scope, subscriptions, suppressions } from '../../src/db/schema';
 import { putList } from '../../src/db/queries/lists';
 import { sha256Hex } from '../../src/domain/ids';
-import { loadX509, type SnsMessage } from '../../src/domain/sns';
+import type { SnsMessage } from '../../src/domain/sns';
+import { makeSnsCertificate } from './sns-cert';
 import { confirmTokenFor, signup, type TestApp } from './app';
 
 export const ADMIN = 'admin-token-for-tests-0123456789';
@@ -81,14 +82,7 @@ export const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ses-events';
 
 /** A self-made signing key and certificate, as AWS's would be, and a signer in the AWS scheme. */
 export async function snsSigner() {
-  const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-  const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const x509 = await loadX509();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    { serialNumber: '01', name: 'CN=sns.amazonaws.com', notBefore: new Date(Date.now() - 864e5), notAfter: new Date(Date.now() + 864e5), keys, signingAlgorithm: alg },
-    crypto,
-  );
-  const pem = cert.toString('pem');
+  const { pem, keys } = await makeSnsCertificate();
   async function sign(msg: Omit<SnsMessage, 'Signature' | 'SignatureVersion' | 'SigningCertURL'> & { SigningCertURL?: string }): Promise<SnsMessage> {
     const full = { SignatureVersion: '2' as const, SigningCertURL: CERT_URL, ...msg };
     const m = full as Record<string, string | undefined>;

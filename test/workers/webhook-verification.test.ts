@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyResendWebhook, WebhookSignatureError } from '../../src/domain/resend-webhook';
-import { loadX509, type SnsMessage, SnsVerificationError, verifySnsMessage } from '../../src/domain/sns';
+import { type SnsMessage, SnsVerificationError, verifySnsMessage } from '../../src/domain/sns';
+import { makeSnsCertificate } from '../support/sns-cert';
 
 // Webhook verification runs on Web Crypto in workerd as on Node (the routes are tested on Node).
 const b64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
@@ -27,13 +28,8 @@ describe('Svix (Resend) verification in workerd', () => {
 
 describe('SNS (SES) verification in workerd', () => {
   it('verifies a message signed by a certificate (x509 loads in workerd) and rejects a tampered one', async () => {
-    const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-    const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-    const x509 = await loadX509();
-    const cert = await x509.X509CertificateGenerator.createSelfSigned(
-      { serialNumber: '01', name: 'CN=sns.amazonaws.com', notBefore: new Date(), notAfter: new Date(Date.now() + 864e5), keys, signingAlgorithm: alg },
-      crypto,
-    );
+    // The certificate is parsed with @peculiar/x509 (loadX509) inside workerd by the code under test.
+    const { pem, keys } = await makeSnsCertificate();
     const certUrl = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem';
     const msg = {
       Type: 'Notification',
@@ -46,7 +42,7 @@ describe('SNS (SES) verification in workerd', () => {
     } as const;
     const text = ['Message', 'MessageId', 'Timestamp', 'TopicArn', 'Type'].map((k) => `${k}\n${msg[k as keyof typeof msg]}\n`).join('');
     const Signature = b64(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', keys.privateKey, new TextEncoder().encode(text)));
-    const fetchText = async (url: string) => (url === certUrl ? cert.toString('pem') : Promise.reject(new Error('404')));
+    const fetchText = async (url: string) => (url === certUrl ? pem : Promise.reject(new Error('404')));
     const signed = { ...msg, Signature } as SnsMessage;
     await expect(verifySnsMessage(signed, { fetchText })).resolves.toBeUndefined();
     const tampered = verifySnsMessage({ ...signed, Message: '{"notificationType":"Complaint"}' }, { fetchText });
