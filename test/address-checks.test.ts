@@ -1,11 +1,10 @@
-import { type Dns2, type Dns2Packet, dns2 } from './support/dns2';
+import { type DnsRecords, startDnsServer } from './support/dns2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeMxLookup } from '../src/mail/mx';
 import { signup, testApp } from './support/app';
 import { ADMIN } from './support/delivery';
 import { putList } from '../src/db/queries/lists';
 
-const { TYPE } = dns2.Packet;
 
 describe('signup address checks (opt-in)', () => {
   const post = (t: Awaited<ReturnType<typeof testApp>>, email: string, list = 'newsletter') => signup(t, email, { list });
@@ -45,7 +44,7 @@ describe('signup address checks (opt-in)', () => {
 
 describe('nodeMxLookup against a local DNS server', () => {
   // name -> records; absent names answer NXDOMAIN.
-  const ZONE: Record<string, { mx?: string[]; a?: string[]; aaaa?: string[]; rcode?: number; drop?: boolean }> = {
+  const ZONE: Record<string, DnsRecords> = {
     'mx.test': { mx: ['mail.mx.test'] },
     'aonly.test': { a: ['192.0.2.1'] },
     'v6only.test': { aaaa: ['2001:db8::1'] },
@@ -53,32 +52,14 @@ describe('nodeMxLookup against a local DNS server', () => {
     'servfail.test': { rcode: 2 },
     'timeout.test': { drop: true },
   };
-  let server: ReturnType<Dns2['createServer']>;
+  let server: Awaited<ReturnType<typeof startDnsServer>>;
   let servers: string[];
-  const queries: string[] = [];
+  let queries: string[];
 
   beforeAll(async () => {
-    server = dns2.createServer({
-      udp: true,
-      handle(req, send) {
-        const res = dns2.Packet.createResponseFromRequest(req);
-        const q = req.questions[0];
-        queries.push(`${q.name}/${q.type}`);
-        const rec = ZONE[q.name.toLowerCase()];
-        if (rec?.drop) return;
-        if (!rec) res.header.rcode = 3;
-        else if (rec.rcode) res.header.rcode = rec.rcode;
-        else {
-          const base = { name: q.name, type: q.type, class: 1, ttl: 60 };
-          if (q.type === TYPE.MX) for (const exchange of rec.mx ?? []) res.answers.push({ ...base, exchange, priority: 10 });
-          if (q.type === TYPE.A) for (const address of rec.a ?? []) res.answers.push({ ...base, address });
-          if (q.type === TYPE.AAAA) for (const address of rec.aaaa ?? []) res.answers.push({ ...base, address });
-        }
-        send(res);
-      },
-    });
-    const addr = await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
-    servers = [`127.0.0.1:${addr.udp.port}`];
+    server = await startDnsServer(ZONE);
+    servers = [server.address];
+    queries = server.queries;
   });
   afterAll(() => server?.close());
 

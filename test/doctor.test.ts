@@ -1,13 +1,11 @@
 import { Resolver } from 'node:dns/promises';
 import { Command, CommanderError } from 'commander';
-import { type Dns2, type Dns2Packet, dns2 } from './support/dns2';
+import { type DnsRecords, startDnsServer } from './support/dns2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatReport, registerDoctor, runDoctor, type DnsResolver, type Finding } from '../src/cli/doctor';
 
-const { TYPE } = dns2.Packet;
 
-/** Per-name records. An entry with no records answers NOERROR/empty (ENODATA); absent names are NXDOMAIN. */
-interface Rec { txt?: string[][]; mx?: string[]; cname?: string; rcode?: number; drop?: boolean }
+type Rec = DnsRecords;
 const SPF = 'v=spf1 include:amazonses.com ~all';
 const FEEDBACK = 'feedback-smtp.us-east-1.amazonses.com';
 const KEY = 'p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDf';
@@ -47,31 +45,12 @@ const ZONES: Record<string, Rec> = {
   '_dmarc.ses.test': { txt: [['v=DMARC1; p=reject']] },
 };
 
-let server: ReturnType<Dns2['createServer']>;
+let server: Awaited<ReturnType<typeof startDnsServer>>;
 let dnsServer: string;
 
 beforeAll(async () => {
-  server = dns2.createServer({
-    udp: true,
-    handle(req, send) {
-      // Note: dns2 builds the response by mutating the request packet in place.
-      const res = dns2.Packet.createResponseFromRequest(req);
-      const q = req.questions[0];
-      const rec = ZONES[q.name.toLowerCase()];
-      if (rec?.drop) return;
-      if (!rec) res.header.rcode = 3;
-      else if (rec.rcode) res.header.rcode = rec.rcode;
-      else {
-        const base = { name: q.name, type: q.type, class: 1, ttl: 60 };
-        if (q.type === TYPE.TXT) for (const data of rec.txt ?? []) res.answers.push({ ...base, data });
-        if (q.type === TYPE.MX) for (const exchange of rec.mx ?? []) res.answers.push({ ...base, exchange, priority: 10 });
-        if (q.type === TYPE.CNAME && rec.cname) res.answers.push({ ...base, domain: rec.cname });
-      }
-      send(res);
-    },
-  });
-  const addr = await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
-  dnsServer = `127.0.0.1:${addr.udp.port}`;
+  server = await startDnsServer(ZONES);
+  dnsServer = server.address;
 });
 afterAll(() => server?.close());
 
