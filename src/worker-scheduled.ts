@@ -1,7 +1,7 @@
 import type { Deps } from './deps';
 import { safeErrorText } from './logger';
 import { purgeExpiredPending } from './db/queries/subscriptions';
-import { drainStep } from './mail/outbox';
+import { drainDue } from './mail/outbox';
 import { purgeIdleBuckets } from './ratelimit/d1';
 
 /**
@@ -21,7 +21,7 @@ export type ScheduledReport = { requests: number; sent: number; failed: number; 
  * signups whose token expired, and drop idle rate-limit buckets. Each step runs even if an
  * earlier one failed; failures are logged, never thrown past the handler.
  */
-export async function runScheduled(deps: Deps, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<ScheduledReport> {
+export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
   const report: ScheduledReport = { requests: 0, sent: 0, failed: 0, purgedPending: 0, purgedBuckets: 0 };
   const step = async (name: string, work: () => Promise<void>) => {
     try {
@@ -32,16 +32,7 @@ export async function runScheduled(deps: Deps, sleep = (ms: number) => new Promi
   };
 
   await step('drain', async () => {
-    const gapMs = 1000 / deps.config.MAIL_RATE_PER_SECOND;
-    for (let i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
-      const r = await drainStep(deps);
-      if (!r) break;
-      report.requests += r.requests;
-      report.sent += r.sent;
-      report.failed += r.failed;
-      if (r.retryLater) break;
-      if (r.requests > 0) await sleep(gapMs);
-    }
+    Object.assign(report, await drainDue(deps, MAX_REQUESTS_PER_RUN, { spacingMs: 1000 / deps.config.MAIL_RATE_PER_SECOND }));
   });
   await step('purge-pending', async () => {
     report.purgedPending = await purgeExpiredPending(deps.db, deps.clock.now());

@@ -131,8 +131,8 @@ export async function sendNewBatch(deps: Ports): Promise<DrainResult | null> {
 }
 
 /**
- * Drains until nothing is due, a retry must wait, or `maxRequests` were made (Workers cron and
- * waitUntil). `spacingMs` paces requests like the Node loop does.
+ * Drains until nothing is due, a retry must wait, or `maxRequests` were made (the Workers cron).
+ * `spacingMs` paces requests like the Node loop does.
  */
 export async function drainDue(deps: Ports, maxRequests = 10, opts: { spacingMs?: number } = {}) {
   const total = { requests: 0, sent: 0, failed: 0 };
