@@ -81,5 +81,5 @@ export interface Deps {
 }
 
 export type AppEnv = {
-  Variables: { deps: Deps; requestId: string; principal?: import('./middleware/auth').Principal };
+  Variables: { deps: Deps; requestId: string; principal?: import('./middleware/auth').Principal; list?: import('./db/queries/lists').List };
 };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testApp } from './support/app';
 import { count, pendingSignup } from './support/security';
 import { allHostileStrings, brokenMultipart, hostileJsonBodies, oversizeAndOddBodies } from './support/hostile';
-import { env, expectCleanMail, expectHeld, expectNoPollution, formPost, IP, jsonPost, probes, sub } from './support/probes';
+import { env, expectCleanMail, expectHeld, expectNoPollution, IP, jsonPost, probes, sub } from './support/probes';
 
 afterEach(expectNoPollution);
 

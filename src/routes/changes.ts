@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../deps';
 import { changesAfter } from '../db/queries/changes';
-import { findList } from '../db/queries/lists';
-import { ApiError, validate } from '../errors';
+import { validate } from '../errors';
 import { requireKey } from '../middleware/auth';
+import { requireList } from './list-param';
 
 const querySchema = z.object({
   after: z
@@ -21,8 +21,7 @@ export const changesRoutes = new Hono<AppEnv>();
 changesRoutes.get('/v1/lists/:list/changes', requireKey({ scope: 'export' }), async (c) => {
   const deps = c.get('deps');
   const q = validate(querySchema, c.req.query());
-  const list = await findList(deps.db, c.req.param('list'));
-  if (!list) throw new ApiError('not_found', 'There is no such list.');
+  const list = await requireList(c);
   const after = q.after ?? 0;
   const rows = await changesAfter(deps.db, list.id, after, q.limit);
   return c.json({

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
-import { findList } from '../db/queries/lists';
 import { setResponseHeader } from '../http';
+import { listOfRequest } from './list-param';
 
 export type ListCorsOptions = { maxAge?: number; methods?: string[]; headers?: string[] };
 
@@ -16,7 +16,7 @@ export function listCors(options: ListCorsOptions = {}): MiddlewareHandler<AppEn
     const slug = c.req.param('list');
     let allowed = false;
     if (origin && slug) {
-      const list = await findList(c.get('deps').db, slug);
+      const list = await listOfRequest(c);
       allowed = !!list && list.allowedOrigins.includes(origin);
     }
     if (c.req.method === 'OPTIONS') {

@@ -3,10 +3,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, Deps } from '../deps';
 import { EXPORT_PAGE, exportPage } from '../db/queries/export';
-import { findList } from '../db/queries/lists';
 import { CSV_HEADER, decodeCursor, encodeCursor, formatRows, rowObject } from '../domain/export-format';
-import { ApiError, invalidInput, validate } from '../errors';
+import { invalidInput, validate } from '../errors';
 import { requireKey } from '../middleware/auth';
+import { requireList } from './list-param';
 
 const querySchema = z.object({
   format: z.enum(['csv', 'ndjson', 'json']).default('csv'),
@@ -21,8 +21,7 @@ export const exportRoutes = new Hono<AppEnv>();
 exportRoutes.get('/v1/lists/:list/subscribers', requireKey({ scope: 'export' }), async (c) => {
   const deps = c.get('deps');
   const q = validate(querySchema, c.req.query());
-  const list = await findList(deps.db, c.req.param('list'));
-  if (!list) throw new ApiError('not_found', 'There is no such list.');
+  const list = await requireList(c);
   const db = deps.exportDb ?? deps.db;
   const publicUrl = deps.config.PUBLIC_URL;
 

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
 import { audit } from '../db/queries/audit';
-import { allLists, findList, putList } from '../db/queries/lists';
+import { allLists, putList } from '../db/queries/lists';
 import { LIST_SLUG, listSettingsSchema, listView, toListSettings } from '../domain/list-settings';
-import { ApiError, invalidInput, validate } from '../errors';
+import { invalidInput, validate } from '../errors';
 import { readBody } from '../http';
 import { principalOf, requireKey } from '../middleware/auth';
+import { requireList } from './list-param';
 
 /** Operators create, replace and read lists. A list-limited admin key sees only its lists. */
 export const listsAdminRoutes = new Hono<AppEnv>();
@@ -18,9 +19,7 @@ listsAdminRoutes.get('/v1/lists', admin, async (c) => {
 });
 
 listsAdminRoutes.get('/v1/lists/:list', admin, async (c) => {
-  const list = await findList(c.get('deps').db, c.req.param('list'));
-  if (!list) throw new ApiError('not_found', 'There is no such list.');
-  return c.json(listView(list));
+  return c.json(listView(await requireList(c)));
 });
 
 listsAdminRoutes.put('/v1/lists/:list', admin, async (c) => {

@@ -3,7 +3,7 @@ import type { AppEnv } from '../deps';
 import { listStats, noteHealthStatus } from '../db/queries/stats';
 import { requireKey } from '../middleware/auth';
 import type { RateResult } from '../domain/health';
-import { requireList } from './subscribe';
+import { requireList } from './list-param';
 
 export const statsRoutes = new Hono<AppEnv>();
 
@@ -19,7 +19,7 @@ const rate = (r: RateResult) => ({ count: r.count, denominator: r.denominator, r
  */
 statsRoutes.get('/v1/lists/:list/stats', async (c) => {
   const deps = c.get('deps');
-  const list = await requireList(deps.db, c.req.param('list'));
+  const list = await requireList(c);
   const s = await listStats(deps, list);
   await noteHealthStatus(deps, list, s.health);
   const { health } = s;

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../deps';
-import { findList, type List } from '../db/queries/lists';
 import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
 import { parseAddress } from '../domain/address';
 import { addressHash, randomTokens } from '../domain/ids';
@@ -14,6 +13,7 @@ import { listCors } from './cors';
 import { checkAddressPolicy, verifyCaptcha } from './signup-guards';
 import { MessagePage, SignupPage } from '../pages/pages';
 import { pickLang, t } from '../pages/i18n';
+import { listOfRequest, requireList } from './list-param';
 
 /** Control characters never belong in a name; they would also be a header-injection vector. */
 const noControls = (s: string) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
@@ -40,7 +40,7 @@ subscribeRoutes.use('/lists/:list/subscribe', async function signupProblemsAsFor
   const err = c.error;
   if (c.req.method !== 'POST' || !(err instanceof ApiError) || wantsJson(c)) return;
   if (err.code !== 'invalid_input' && err.code !== 'rate_limited') return;
-  const list = await findList(c.get('deps').db, c.req.param('list'));
+  const list = await listOfRequest(c);
   if (!list) return;
   const lang = list.language;
   const fields = await readBody(c).catch(() => ({}) as Record<string, unknown>);
@@ -59,7 +59,7 @@ subscribeRoutes.use('/lists/:list/subscribe', async function signupProblemsAsFor
 });
 
 subscribeRoutes.get('/lists/:list', async (c) => {
-  const list = await requireList(c.get('deps').db, c.req.param('list'));
+  const list = await requireList(c);
   if (list.turnstileSiteKey) c.header('Content-Security-Policy', contentSecurityPolicy({ embed: true, turnstile: true }));
   return c.html(<SignupPage lang={pickLang(list.language, c.req.header('accept-language'))} list={list} />);
 });
@@ -67,7 +67,7 @@ subscribeRoutes.get('/lists/:list', async (c) => {
 subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
   const deps = c.get('deps');
   const { config, clock } = deps;
-  const list = await requireList(deps.db, c.req.param('list'));
+  const list = await requireList(c);
   const json = wantsJson(c);
   const fields = await readBody(c);
   const accepted = () =>
@@ -142,13 +142,6 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
 });
 
 subscribeRoutes.get('/lists/:list/check-inbox', async (c) => {
-  const list = await requireList(c.get('deps').db, c.req.param('list'));
+  const list = await requireList(c);
   return c.html(<MessagePage lang={list.language} title="checkInboxTitle" body="checkInboxBody" list={list.name} />);
 });
-
-async function requireList(db: AppEnv['Variables']['deps']['db'], slug: string): Promise<List> {
-  const list = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await findList(db, slug) : undefined;
-  if (!list) throw new ApiError('not_found', 'There is no list with this name.');
-  return list;
-}
-export { requireList };

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
 import { audit } from '../db/queries/audit';
-import { findList } from '../db/queries/lists';
 import { subscriptionsOf, suppressionOf, unsubscribeByOperator } from '../db/queries/subscribers-admin';
 import { parseAddress } from '../domain/address';
 import { addressHash } from '../domain/ids';
 import { ApiError, invalidInput } from '../errors';
 import { principalOf, requireKey } from '../middleware/auth';
+import { requireList } from './list-param';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -56,8 +56,7 @@ subscribersAdminRoutes.get('/v1/subscribers/:email', requireKey({ scope: 'admin'
 
 subscribersAdminRoutes.post('/v1/lists/:list/subscribers/:email/unsubscribe', requireKey({ scope: 'admin' }), async (c) => {
   const deps = c.get('deps');
-  const list = await findList(deps.db, c.req.param('list'));
-  if (!list) throw new ApiError('not_found', 'There is no such list.');
+  const list = await requireList(c);
   const key = addressKey(c.req.param('email'));
   const actor = principalOf(c).id;
   const now = deps.clock.now();

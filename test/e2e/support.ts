@@ -83,7 +83,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 
 /** Another origin (a different port on 127.0.0.1) serving one page, like an operator's own site. */
 export async function startSite(html: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html);
   });

@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../deps';
+import { findList, type List } from '../db/queries/lists';
+import { ApiError } from '../errors';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * The list the route's `:list` names, looked up once per request (the CORS check, the handler and
+ * the error page share it). Unknown or malformed slugs answer 404.
+ */
+export async function requireList(c: Context<AppEnv>): Promise<List> {
+  const known = c.get('list');
+  if (known) return known;
+  const slug = c.req.param('list') ?? '';
+  const list = SLUG.test(slug) ? await findList(c.get('deps').db, slug) : undefined;
+  if (!list) throw new ApiError('not_found', 'There is no such list.');
+  c.set('list', list);
+  return list;
+}
+
+/** Like requireList, but answers undefined for an unknown list. */
+export const listOfRequest = (c: Context<AppEnv>): Promise<List | undefined> => requireList(c).catch(() => undefined);
