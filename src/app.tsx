@@ -48,9 +48,11 @@ export function createApp(deps: Deps) {
       },
     });
   // Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied.
-  const [bodyLimitDefault, bodyLimitWebhooks] = [limit(deps.config.MAX_BODY_BYTES), limit(256 * 1024)];
+  const WEBHOOK_MAX_BYTES = 256 * 1024;
+  const [bodyLimitDefault, bodyLimitWebhooks] = [limit(deps.config.MAX_BODY_BYTES), limit(WEBHOOK_MAX_BYTES)];
   app.use('*', (c, next) => {
-    const max = c.req.path.startsWith('/webhooks/') ? 256 * 1024 : deps.config.MAX_BODY_BYTES;
+    const webhook = c.req.path.startsWith('/webhooks/');
+    const max = webhook ? WEBHOOK_MAX_BYTES : deps.config.MAX_BODY_BYTES;
     // A declared length is checked from the header, as bodyLimit itself does; asking bodyLimit
     // would first touch `raw.body`, which makes @hono/node-server build a whole Web Request per
     // request (~5 % of a signup's CPU, bench/RESULTS.md).
@@ -59,7 +61,7 @@ export function createApp(deps: Deps) {
       if (parseInt(length, 10) > max) throw new ApiError('payload_too_large', `The body is larger than ${max} bytes.`);
       return next();
     }
-    return (max === deps.config.MAX_BODY_BYTES ? bodyLimitDefault : bodyLimitWebhooks)(c, next);
+    return (webhook ? bodyLimitWebhooks : bodyLimitDefault)(c, next);
   });
 
   app.get('/healthz', async (c) => {
