@@ -16,12 +16,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app';
-import { prepareInstallation } from '../src/bootstrap';
+import { prepareInstallation } from '../src/services/installation';
 import { loadConfig } from '../src/config';
 import { openSqlite } from '../src/db/sqlite';
 import { jsonLogger } from '../src/logger';
 import { logMailer } from '../src/mail/log';
-import { startOutboxLoop } from '../src/mail/outbox-loop';
+import { startDrainLoop } from '../src/mail/drain-loop';
 import { memoryRateLimiter } from '../src/ratelimit/memory';
 
 const arg = (name: string, def: number) => {
@@ -47,7 +47,7 @@ const sqlite = openSqlite(config.DATABASE_PATH);
 const { tokens, hashKey } = await prepareInstallation(sqlite.db, config, clock, logger);
 const mailer = logMailer(logger, () => {});
 const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger };
-const outbox = startOutboxLoop(ports);
+const outbox = startDrainLoop(ports);
 const app = createApp({ ...ports, tokens, hashKey, outbox, rateLimiter: memoryRateLimiter(clock), fetch: globalThis.fetch.bind(globalThis) });
 const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
   const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));

@@ -1,33 +1,31 @@
-import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
-import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
-import { setResponseHeader, wantsJson } from './http';
-import { safeErrorText } from './logger';
+import { setResponseHeader } from './http/response';
+import { bodyLimit, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { stylesheet } from './pages/layout';
-import { ErrorPage } from './pages/pages';
-import { pickLang } from './pages/i18n';
-import { confirmRoutes } from './routes/confirm';
-import { embedRoutes } from './routes/embed';
-import { subscribeRoutes } from './routes/subscribe';
-import { unsubscribeRoutes } from './routes/unsubscribe';
-import { eventRoutes } from './routes/events';
-import { statsRoutes } from './routes/stats';
-import { suppressionRoutes } from './routes/suppressions';
+import { onError, problem } from './routes/problem';
+import { confirmedRoutes, confirmRoutes } from './routes/public/confirm';
+import { embedRoutes } from './routes/public/embed';
+import { notMeRoutes } from './routes/public/not-me';
+import { signupRoutes } from './routes/public/signup';
+import { unsubscribeRoutes } from './routes/public/unsubscribe';
+import { changesRoutes } from './routes/v1/changes';
+import { eventRoutes } from './routes/v1/events';
+import { exportRoutes } from './routes/v1/export';
+import { keyRoutes } from './routes/v1/keys';
+import { listRoutes } from './routes/v1/lists';
+import { statsRoutes } from './routes/v1/stats';
+import { listSubscriberRoutes, subscriberRoutes } from './routes/v1/subscribers';
+import { suppressionRoutes } from './routes/v1/suppressions';
 import { webhookRoutes } from './routes/webhooks';
-import { changesRoutes } from './routes/changes';
-import { exportRoutes } from './routes/export';
-import { keysRoutes } from './routes/keys';
-import { listsAdminRoutes } from './routes/lists-admin';
-import { subscribersAdminRoutes } from './routes/subscribers-admin';
+import { checkHealth } from './services/health';
 
 /**
- * Everything listgate answers, wired to the given ports. No side effects at import:
- * both entries (Node, Workers) and the tests build their own app.
+ * Everything listgate answers, wired to the given ports: this file is the URL map. No side effects
+ * at import: both entries (Node, Workers) and the tests build their own app.
  */
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -40,73 +38,36 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
-  const limit = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`);
-      },
-    });
-  // Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied.
-  const WEBHOOK_MAX_BYTES = 256 * 1024;
-  const [bodyLimitDefault, bodyLimitWebhooks] = [limit(deps.config.MAX_BODY_BYTES), limit(WEBHOOK_MAX_BYTES)];
-  app.use('*', (c, next) => {
-    const webhook = c.req.path.startsWith('/webhooks/');
-    const max = webhook ? WEBHOOK_MAX_BYTES : deps.config.MAX_BODY_BYTES;
-    // A declared length is checked from the header, as bodyLimit itself does; asking bodyLimit
-    // would first touch `raw.body`, which makes @hono/node-server build a whole Web Request per
-    // request (~5 % of a signup's CPU, bench/RESULTS.md).
-    const length = c.req.header('content-length');
-    if (length !== undefined && !c.req.header('transfer-encoding')) {
-      if (parseInt(length, 10) > max) throw new ApiError('payload_too_large', `The body is larger than ${max} bytes.`);
-      return next();
-    }
-    return (webhook ? bodyLimitWebhooks : bodyLimitDefault)(c, next);
-  });
+  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : undefined) }));
 
-  app.get('/healthz', async (c) => {
-    await c.get('deps').db.get(sql`SELECT 1`);
-    return c.json({ status: 'ok' });
-  });
+  app.get('/healthz', async (c) => c.json(await checkHealth(deps)));
   app.get('/assets/listgate.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
 
-  // Public: the signup page and form, embed.js, the links in mail (confirm, not-me, unsubscribe).
-  app.route('/', subscribeRoutes);
-  app.route('/', embedRoutes);
-  app.route('/', confirmRoutes);
-  app.route('/', unsubscribeRoutes);
-  // Mailers (scope export / events) and providers (signed webhooks).
-  app.route('/', exportRoutes);
-  app.route('/', changesRoutes);
-  app.route('/', eventRoutes);
-  app.route('/', webhookRoutes);
-  // Operators (scope admin or ADMIN_TOKEN).
-  app.route('/', listsAdminRoutes);
-  app.route('/v1/keys', keysRoutes);
-  app.route('/', subscribersAdminRoutes);
-  app.route('/', suppressionRoutes);
-  app.route('/', statsRoutes);
+  // Public: the signup page and form, embed.js, the links in mail.
+  app.route('/lists', signupRoutes); //            GET /lists/:list, POST /lists/:list/subscribe, GET /lists/:list/check-inbox
+  app.route('/embed.js', embedRoutes); //          GET /embed.js
+  app.route('/confirm', confirmRoutes); //         GET|POST /confirm
+  app.route('/confirmed', confirmedRoutes); //     GET /confirmed
+  app.route('/not-me', notMeRoutes); //            GET|POST /not-me
+  app.route('/unsubscribe', unsubscribeRoutes); // GET|POST /unsubscribe
+
+  // Providers: signed delivery events.
+  app.route('/webhooks', webhookRoutes); //        POST /webhooks/resend, POST /webhooks/ses
+
+  // The API: mailers (scopes export, events) and operators (scope admin or ADMIN_TOKEN).
+  const v1 = new Hono<AppEnv>();
+  v1.route('/lists', listRoutes); //               GET /v1/lists, GET|PUT /v1/lists/:list
+  v1.route('/lists', exportRoutes); //             GET /v1/lists/:list/subscribers
+  v1.route('/lists', changesRoutes); //            GET /v1/lists/:list/changes
+  v1.route('/lists', statsRoutes); //              GET /v1/lists/:list/stats
+  v1.route('/lists', listSubscriberRoutes); //     POST /v1/lists/:list/subscribers/:email/unsubscribe
+  v1.route('/subscribers', subscriberRoutes); //   GET|DELETE /v1/subscribers/:email
+  v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/:email
+  v1.route('/keys', keyRoutes); //                 GET|POST /v1/keys, DELETE /v1/keys/:id
+  v1.route('/events', eventRoutes); //             POST /v1/events
+  app.route('/v1', v1);
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return problem(c, err);
-    if (err instanceof HTTPException && err.status < 500) {
-      return problem(c, new ApiError(err.status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'The request could not be read.'));
-    }
-    c.get('deps')?.logger.error('unhandled error', { requestId: c.get('requestId'), error: safeErrorText(err), where: err.stack?.split('\n').slice(1, 4).join(' | ') });
-    return problem(c, new ApiError('internal', 'Something went wrong on our side. Try again later.'));
-  });
+  app.onError(onError);
   return app;
-}
-
-/** The one error shape: problem+json for JSON requests, a page with the same status for browsers. */
-function problem(c: Context<AppEnv>, err: ApiError) {
-  for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-  if (wantsJson(c) || c.req.path.startsWith('/v1/') || c.req.path.startsWith('/webhooks/')) {
-    return c.body(JSON.stringify({ ...err.toProblem(), instance: c.get('requestId') }), err.status, {
-      'Content-Type': 'application/problem+json',
-    });
-  }
-  const lang = pickLang(undefined, c.req.header('accept-language'));
-  return c.html(<ErrorPage lang={lang} code={err.code} detail={err.detail} />, err.status);
 }

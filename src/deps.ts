@@ -1,21 +1,8 @@
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { Config } from './config';
-import type * as schema from './db/schema';
-import type { OutboxMessage } from './db/schema';
+import type { Atomic, Db, List, OutboxMessage, Scope } from './db/types';
 import type { Tokens } from './domain/tokens';
 
-/** Drizzle over better-sqlite3 (sync) or D1 (async); always `await` queries. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Db = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>;
-
-/**
- * Runs statements so that all or none commit. `build` returns drizzle query builders
- * (not yet awaited) or prepared statements with their values (`bound()`, src/db/prepared.ts);
- * it must not await or branch on results: decide first, then write.
- * better-sqlite3: one synchronous transaction. D1: one batch().
- */
-export type Atomic = (build: (db: Db) => AtomicStatement[]) => Promise<void>;
-export type AtomicStatement = { run: (...args: never[]) => unknown };
+export type { Atomic, AtomicStatement, Db } from './db/types';
 
 export interface Clock {
   now(): number;
@@ -80,6 +67,14 @@ export interface Deps {
   background?: (work: Promise<unknown>) => void;
 }
 
+/** Who a bearer key (or ADMIN_TOKEN) belongs to, as the auth middleware found it. */
+export type Principal = { id: string; scopes: Scope[]; lists: string[] | null };
+
 export type AppEnv = {
-  Variables: { deps: Deps; requestId: string; principal?: import('./middleware/auth').Principal; list?: import('./db/queries/lists').List };
+  /**
+   * What each entry passes to `app.fetch` besides the request: the client address, which only
+   * the entry can know (Node: the socket or, with TRUST_PROXY, X-Forwarded-For; Workers: CF-Connecting-IP).
+   */
+  Bindings: { clientIp?: string };
+  Variables: { deps: Deps; requestId: string; principal?: Principal; list?: List };
 };

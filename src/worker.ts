@@ -1,19 +1,47 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createApp } from './app';
-import { prepareInstallation } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import type { Deps } from './deps';
 import { openD1 } from './db/d1';
-import { jsonLogger } from './logger';
+import { jsonLogger, safeErrorText } from './logger';
+import { drainDue, sendNewBatch } from './mail/drain';
 import { logMailer } from './mail/log';
-import { sendNewBatch } from './mail/outbox';
 import { resendMailer } from './mail/resend';
-import { d1RateLimiter } from './ratelimit/d1';
-import { safeErrorText } from './logger';
-import { runScheduled } from './worker-scheduled';
+import { d1RateLimiter, purgeIdleBuckets } from './ratelimit/d1';
+import { prepareInstallation } from './services/installation';
+import { runMaintenance, step } from './services/maintenance';
+
+/**
+ * Provider requests per cron run. Each is one subrequest (Workers allow 50 on the free plan,
+ * 1000 on paid) carrying up to 100 mails; what is left waits for the next minute.
+ */
+export const MAX_REQUESTS_PER_RUN = 25;
+
+/** Buckets idle this long are full again for every limit we configure, so deleting them is free. */
+export const BUCKET_IDLE_MS = 24 * 3600_000;
+
+export type ScheduledReport = { requests: number; sent: number; failed: number; purgedPending: number; purgedBuckets: number };
+
+/**
+ * The cron's work: send what the outbox holds (paced at MAIL_RATE_PER_SECOND), the shared
+ * maintenance (expired signups, health), and idle rate-limit buckets (D1 keeps them in a table).
+ */
+export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
+  const report: ScheduledReport = { requests: 0, sent: 0, failed: 0, purgedPending: 0, purgedBuckets: 0 };
+  await step(deps, 'drain', async () => {
+    Object.assign(report, await drainDue(deps, MAX_REQUESTS_PER_RUN, { spacingMs: 1000 / deps.config.MAIL_RATE_PER_SECOND }));
+  });
+  Object.assign(report, await runMaintenance(deps));
+  await step(deps, 'purge-buckets', async () => {
+    report.purgedBuckets = await purgeIdleBuckets(deps.db, deps.clock.now(), BUCKET_IDLE_MS);
+  });
+  deps.logger.info('scheduled run', report);
+  return report;
+}
 
 /** Bindings: the D1 database plus the contract's variables, as [vars] or secrets of the same names. */
 export type Bindings = { DB: D1Database } & Record<string, unknown>;
+
 
 type Built = { deps: Deps; app: ReturnType<typeof createApp> };
 let built: Promise<Built> | null = null;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareInstallation } from '../src/bootstrap';
+import { prepareInstallation } from '../src/services/installation';
 import { loadConfig } from '../src/config';
 import { openSqlite } from '../src/db/sqlite';
 import { jsonLogger } from '../src/logger';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, eventAddress } from '../src/domain/delivery-rules';
+import { addressOnRecord as eventAddress } from '../src/domain/address';
+import { classifyEvent } from '../src/domain/delivery-rules';
 
 describe('classifyEvent', () => {
   it('suppresses at once only on a Permanent bounce or a complaint', () => {

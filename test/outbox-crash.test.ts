@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outboxStats } from '../src/db/queries/outbox-stats';
+import { outboxStats } from '../src/db/queries/outbox';
 import { outboxBatches } from '../src/db/schema';
 import { openSqlite } from '../src/db/sqlite';
 import { type ResendImitation, startResendImitation } from './support/resend-imitation';

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimBatch, openBatch, releaseAllLeases } from '../src/db/queries/outbox';
-import { outboxStats } from '../src/db/queries/outbox-stats';
+import { claimBatch, dueMailIds, openBatch, releaseAllLeases } from '../src/db/queries/outbox';
+import { outboxStats } from '../src/db/queries/outbox';
 import { subscriptions } from '../src/db/schema';
-import { drainDue } from '../src/mail/outbox';
-import { type OutboxLoop, startOutboxLoop } from '../src/mail/outbox-loop';
+import { drainDue } from '../src/mail/drain';
+import { type DrainLoop, startDrainLoop } from '../src/mail/drain-loop';
 import { signup } from './support/app';
 import { addressesFor, queueMails, resendHarness } from './support/outbox';
 
@@ -18,8 +18,8 @@ async function harness(...args: Parameters<typeof resendHarness>) {
   return h;
 }
 const realClock = { clock: { now: () => Date.now() } };
-function loop(h: Awaited<ReturnType<typeof resendHarness>>): OutboxLoop {
-  const l = startOutboxLoop(h.deps);
+function loop(h: Awaited<ReturnType<typeof resendHarness>>): DrainLoop {
+  const l = startDrainLoop(h.deps);
   cleanups.push(() => l.stop());
   return l;
 }
@@ -84,7 +84,7 @@ describe('members suppressed while their batch waits', () => {
     const h = await harness();
     for (const e of ['k1@example.com', 'k2@example.com', 'k3@example.com']) expect((await signup(h, e)).status).toBe(202);
     // The claim commits, then the process dies before the request.
-    expect(await openBatch(h.deps.db, h.deps.atomic, h.clock.now(), 100, 'b_crash')).toBe(true);
+    await openBatch(h.deps.atomic, 'b_crash', await dueMailIds(h.deps.db, h.clock.now(), 100), h.clock.now());
     expect(await claimBatch(h.deps.db, h.clock.now(), 'b_crash')).toBeDefined();
     await suppress(h, 'k2@example.com');
     await releaseAllLeases(h.deps.db); // what a Node restart does

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { outboxStats } from '../src/db/queries/outbox-stats';
-import { drainDue, drainStep } from '../src/mail/outbox';
+import { outboxStats } from '../src/db/queries/outbox';
+import { drainDue, drainStep } from '../src/mail/drain';
 import { addressesFor, queueMails, resendHarness } from './support/outbox';
 
 type Harness = Awaited<ReturnType<typeof resendHarness>>;

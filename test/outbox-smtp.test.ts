@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outboxStats } from '../src/db/queries/outbox-stats';
-import { drainDue } from '../src/mail/outbox';
+import { outboxStats } from '../src/db/queries/outbox';
+import { drainDue } from '../src/mail/drain';
 import { smtpMailer } from '../src/mail/smtp';
 import { testApp } from './support/app';
 import { queueMails } from './support/outbox';

@@ -1,16 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from './support/app';
-
-/** The app behind a real @hono/node-server on 127.0.0.1, so the client address is the socket's. */
-async function served(t: TestApp) {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { served, testApp } from './support/app';
 
 const post = (base: string, email: string, headers: Record<string, string> = {}) =>
   fetch(`${base}/lists/newsletter/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email }) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signup, testApp } from './support/app';
+import { served, signup, testApp } from './support/app';
 import { rateKeyOf } from '../src/middleware/rate-limit';
 import { count, form, from, json, makeList, multipart, pendingSignup } from './support/security';
 
@@ -100,14 +100,19 @@ describe('rate limits answer 429 with Retry-After', () => {
 
   it('takes the client address from the rightmost X-Forwarded-For entry only when TRUST_PROXY=1', async () => {
     const t = await testApp({ TRUST_PROXY: '1', RATE_LIMIT_SIGNUP_BURST: '1' });
+    const s = await served(t);
     const post = (email: string, xff: string) =>
-      t.app.request(subscribe, { ...json({ email }), headers: { 'content-type': 'application/json', 'x-forwarded-for': xff } });
-    expect((await post('p1@example.com', '1.1.1.1, 198.51.100.1')).status).toBe(202);
-    // A forged left part does not make a new client; the proxy-appended right part decides.
-    expect((await post('p2@example.com', '9.9.9.9, 198.51.100.1')).status).toBe(429);
-    expect((await post('p3@example.com', '1.1.1.1, 198.51.100.2')).status).toBe(202);
-    const row = t.sqlite.sqlite.prepare("SELECT signup_ip FROM subscriptions WHERE key = 'p3@example.com'").get();
-    expect(row).toEqual({ signup_ip: '198.51.100.2' });
+      fetch(`${s.base}${subscribe}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': xff }, body: JSON.stringify({ email }) });
+    try {
+      expect((await post('p1@example.com', '1.1.1.1, 198.51.100.1')).status).toBe(202);
+      // A forged left part does not make a new client; the proxy-appended right part decides.
+      expect((await post('p2@example.com', '9.9.9.9, 198.51.100.1')).status).toBe(429);
+      expect((await post('p3@example.com', '1.1.1.1, 198.51.100.2')).status).toBe(202);
+      const row = t.sqlite.sqlite.prepare("SELECT signup_ip FROM subscriptions WHERE key = 'p3@example.com'").get();
+      expect(row).toEqual({ signup_ip: '198.51.100.2' });
+    } finally {
+      await s.close();
+    }
   });
 
   it('ignores X-Forwarded-For without TRUST_PROXY', async () => {

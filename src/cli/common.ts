@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config';
+import type { Clock } from '../deps';
 import { openSqlite, type SqliteHandle } from '../db/sqlite';
+
+export const systemClock: Clock = { now: () => Date.now() };
 
 /** The database the server uses (DATABASE_PATH), migrated; closed after `work`, whatever happens. */
 export async function withDatabase<T>(work: (h: SqliteHandle, config: Config) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { envSchema } from '../config';
 import { openSqlite } from '../db/sqlite';
 import { findList } from '../db/queries/lists';
-import type { Lang } from '../pages/i18n';
+import type { Lang } from '../i18n/messages';
 import { embedSnippet, type SnippetList } from '../pages/snippet';
 
 type EmbedOptions = { lang?: Lang };

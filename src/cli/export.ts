@@ -2,10 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { EXPORT_PAGE, exportPage } from '../db/queries/export';
 import { findList } from '../db/queries/lists';
 import { openExportDb } from '../db/sqlite-reader';
-import { CSV_HEADER, formatRows } from '../domain/export-format';
+import { exportChunks } from '../services/export';
 import { CliFailure, withDatabase } from './common';
 
 /** `listgate export <list>`: the API's export, read straight from the database in keyset pages. */
@@ -26,15 +25,8 @@ export function registerExport(program: Command): Command {
         let rows = 0;
         try {
           if (o.out) await once(sink, 'open');
-          if (o.format === 'csv') await write(sink, CSV_HEADER);
-          for (let after = 0; ; ) {
-            const page = await exportPage(reader.db, list.id, after, EXPORT_PAGE);
-            if (page.length === 0) break;
-            after = page[page.length - 1].seq;
-            await write(sink, formatRows(page, o.format, config.PUBLIC_URL));
-            rows += page.length;
-            progress(rows, false);
-          }
+          const pageRows = (n: number) => progress((rows += n), false);
+          for await (const chunk of exportChunks(reader.db, list.id, o.format, config.PUBLIC_URL, pageRows)) await write(sink, chunk);
           if (o.out) await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
         } catch (err) {
           throw new CliFailure(`export failed after ${rows} rows: ${(err as Error).message}`);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { Scope } from '../db/schema';
-import { audit } from '../db/queries/audit';
-import { allApiKeys, createApiKey, keyView, revokeApiKey, unknownLists } from '../db/queries/keys';
-import { CliFailure, collect, out, table, usage, withDatabase } from './common';
+import type { Scope } from '../db/types';
+import { ApiError } from '../errors';
+import { createKey, keyView, listKeys, revokeKey } from '../services/keys';
+import { CliFailure, collect, out, systemClock, table, usage, withDatabase } from './common';
 
 const SCOPES: Scope[] = ['export', 'events', 'admin'];
 
@@ -22,11 +22,11 @@ export function registerKeys(program: Command): Command {
       const bad = o.scope.filter((s) => !SCOPES.includes(s as Scope));
       if (bad.length) usage(cmd, `unknown scope ${bad.map((s) => `"${s}"`).join(', ')}; use export, events or admin`);
       await withDatabase(async ({ db }) => {
-        const missing = await unknownLists(db, o.list);
-        if (missing.length) throw new CliFailure(`no list ${missing.map((s) => `"${s}"`).join(', ')}`);
-        const now = Date.now();
-        const { row, key } = await createApiKey(db, { scopes: o.scope as Scope[], lists: o.list.length ? o.list : null, name: o.name ?? null, now });
-        await audit(db, { actor: 'cli', action: 'key.create', target: row.id, detail: { scopes: row.scopes, lists: row.lists }, at: now });
+        const created = await createKey({ db, clock: systemClock }, { scopes: o.scope as Scope[], lists: o.list.length ? o.list : null, name: o.name ?? null }, 'cli').catch((err: unknown) => {
+          if (err instanceof ApiError) throw new CliFailure(err.detail.replace(/^lists: /, '').replace(/; lists: /g, ', '));
+          throw err;
+        });
+        const { row, key } = created;
         if (o.json) return out(JSON.stringify({ ...keyView(row), key }, null, 2));
         out(`${key}\n`);
         process.stderr.write(`created ${row.id} (${row.scopes.join(',')} on ${row.lists?.join(',') ?? 'every list'}). The key above is shown only now.\n`);
@@ -39,7 +39,7 @@ export function registerKeys(program: Command): Command {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withDatabase(async ({ db }) => {
-        const rows = (await allApiKeys(db)).map(keyView);
+        const rows = (await listKeys({ db })).map(keyView);
         if (o.json) return out(JSON.stringify(rows, null, 2));
         out(table([['ID', 'PREFIX', 'SCOPES', 'LISTS', 'CREATED', 'REVOKED', 'NAME'], ...rows.map((k) => [k.id, k.prefix, k.scopes.join(','), k.lists?.join(',') ?? '*', k.created_at ?? '', k.revoked_at ?? '-', k.name ?? ''])]));
       });
@@ -51,10 +51,8 @@ export function registerKeys(program: Command): Command {
     .argument('<id>', 'key id (key_...)')
     .action(async (id: string) => {
       await withDatabase(async ({ db }) => {
-        const now = Date.now();
-        const row = await revokeApiKey(db, id, now);
+        const row = await revokeKey({ db, clock: systemClock }, id, 'cli');
         if (!row) throw new CliFailure(`no key "${id}"`);
-        await audit(db, { actor: 'cli', action: 'key.revoke', target: id, at: now });
         out(`revoked ${id}`);
       });
     });

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
-import { allLists, findList, putList } from '../db/queries/lists';
-import { LIST_SLUG, listSettingsSchema, listView, toListSettings } from '../domain/list-settings';
-import { CliFailure, out, table, usage, withDatabase } from './common';
+import { allLists, findList } from '../db/queries/lists';
+import { LIST_SLUG, listSettingsSchema } from '../domain/list-settings';
+import { listView, saveList } from '../services/lists';
+import { CliFailure, out, systemClock, table, usage, withDatabase } from './common';
 
 /** `listgate lists create|list|show`: the same validation as PUT /v1/lists/{list}. */
 export function registerLists(program: Command): Command {
@@ -21,7 +22,7 @@ export function registerLists(program: Command): Command {
       if (!parsed.success) usage(cmd, parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
       await withDatabase(async ({ db }) => {
         if (await findList(db, slug)) throw new CliFailure(`list "${slug}" already exists (change it with PUT /v1/lists/${slug})`);
-        const { list } = await putList(db, slug, toListSettings(parsed.data), Date.now());
+        const { list } = await saveList({ db, clock: systemClock }, slug, parsed.data, 'cli');
         out(o.json ? JSON.stringify(listView(list), null, 2) : `created list ${list.slug} ("${list.name}"); signup page: /lists/${list.slug}`);
       });
     });

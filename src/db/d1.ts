@@ -1,6 +1,6 @@
 import { fillPlaceholders } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import type { Atomic, Db } from '../deps';
+import type { Atomic, Db } from './types';
 import { isBound } from './prepared';
 import * as schema from './schema';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../deps';
+import type { Db } from './types';
 
 /**
  * Builds a drizzle statement once per Db, with `sql.placeholder(...)` where values go, and

@@ -1,5 +1,5 @@
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { Db } from '../deps';
+import type { Db } from './types';
 import * as schema from './schema';
 import type { SqliteHandle } from './sqlite';
 

@@ -83,6 +83,24 @@ export function parseAddress(input: unknown): ParsedAddress | AddressError {
   return { ok: true, email, key, domain };
 }
 
+/**
+ * The stored form and comparison key of an address someone names after the fact: a provider's
+ * bounce, a mailer's event, an operator's lookup or suppression. Like a signup, except that a likely
+ * typo (gmial.com) is still an address: mail to it may have been sent (or imported), so it must still
+ * be found and suppressed. Undefined when the text is not an address at all.
+ */
+export function addressOnRecord(text: string): { email: string; key: string } | undefined {
+  const parsed = parseAddress(text);
+  if (parsed.ok) return { email: parsed.email, key: parsed.key };
+  if (parsed.code !== 'typo' || !parsed.suggestion) return undefined;
+  // Parse the corrected address to learn how the local part normalises, then put the real domain back.
+  const local = parsed.suggestion.slice(0, parsed.suggestion.lastIndexOf('@'));
+  const domain = toAsciiDomain(strip(text).slice(strip(text).lastIndexOf('@') + 1).normalize('NFC'));
+  const fixed = parseAddress(parsed.suggestion);
+  if (!fixed.ok || domain === null) return undefined;
+  return { email: `${local}@${domain}`, key: `${fixed.key.slice(0, fixed.key.lastIndexOf('@'))}@${domain}` };
+}
+
 // The WHATWG URL host parser is UTS #46 + punycode in both Node and workerd. Its result is
 // trusted only if it is still a plain host name: it may turn input into an IPv4 address,
 // strip characters, or map full-width punctuation to separators.

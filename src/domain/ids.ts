@@ -34,13 +34,16 @@ export async function addressHash(key: CryptoKey, addressKey: string): Promise<s
 }
 
 export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-/** Constant-time comparison of two strings of any length. */
-export function safeEqual(a: string, b: string): boolean {
-  const ea = new TextEncoder().encode(a);
-  const eb = new TextEncoder().encode(b);
+/**
+ * Constant-time comparison of two strings or byte arrays of any length: every byte of the longer
+ * is touched, so timing reveals neither the length of the match nor where it ends.
+ */
+export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  const ea = typeof a === 'string' ? encoder.encode(a) : a;
+  const eb = typeof b === 'string' ? encoder.encode(b) : b;
   let diff = ea.length ^ eb.length;
   for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
   return diff === 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeEqual } from './ids';
 import { base64ToBytes, bounceTypeOf, DeliveryPayloadError, eventsFor, parseEventTime, type DeliveryEvent } from './delivery-events';
 
 /*
@@ -30,14 +31,6 @@ export type SvixHeaders = {
   timestamp?: string | null;
   signature?: string | null;
 };
-
-/** Equal-length comparison that touches every byte, so timing does not reveal the match prefix. */
-function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
 
 /**
  * Resolves when `rawBody` (the exact bytes received, not re-serialised JSON) carries a valid
@@ -75,7 +68,7 @@ export async function verifyResendWebhook(
     const [version, b64] = entry.split(',', 2);
     if (version !== 'v1' || !b64) continue;
     const candidate = base64ToBytes(b64);
-    if (candidate && timingSafeEqual(candidate, expected)) return;
+    if (candidate && safeEqual(candidate, expected)) return;
   }
   throw new WebhookSignatureError('bad_signature', 'no matching v1 signature');
 }

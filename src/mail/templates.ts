@@ -1,5 +1,5 @@
 import type { OutboxMessage } from '../db/schema';
-import { type Lang, t } from '../pages/i18n';
+import { type Lang, t } from '../i18n/messages';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
 import { ApiError } from '../errors';
-import { clientIp } from '../http';
+import { clientIp } from '../http/request';
 
 export type Limit = { burst: number; perMinute: number };
 

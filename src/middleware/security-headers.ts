@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
-import { setResponseHeader } from '../http';
+import { setResponseHeader } from '../http/response';
+import { TURNSTILE_ORIGIN } from '../pages/turnstile';
 
 export type SecurityHeadersOptions = {
   /** Paths meant to be embedded in other sites: the hosted signup form and the pages it leads to. */
@@ -9,8 +10,6 @@ export type SecurityHeadersOptions = {
   tokenPage?: (path: string) => boolean;
 };
 
-/** Where Cloudflare serves the Turnstile widget from (a script file and an iframe, never inline). */
-export const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com';
 
 /**
  * The policy for our pages: no script at all unless the page shows a Turnstile widget, and then

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { Lang } from './i18n';
+import type { Lang } from '../i18n/messages';
 
 /** Served at /assets/listgate.css: pages load no external assets and no inline script. */
 export const stylesheet = `*,*::before,*::after{box-sizing:border-box}

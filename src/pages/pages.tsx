@@ -1,5 +1,6 @@
 import { Layout } from './layout';
-import { type Lang, type MessageKey, t } from './i18n';
+import { TURNSTILE_SCRIPT } from './turnstile';
+import { type Lang, type MessageKey, t } from '../i18n/messages';
 
 type ListInfo = { slug: string; name: string; turnstileSiteKey?: string | null };
 
@@ -52,7 +53,7 @@ export function SignupPage(props: { lang: Lang; list: ListInfo; problem?: Signup
         <button type="submit">{t(lang, 'subscribe')}</button>
       </form>
       {/* Cloudflare's widget script, loaded as a file (CSP allows only its origin; no inline script). */}
-      {props.list.turnstileSiteKey ? <script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer /> : null}
+      {props.list.turnstileSiteKey ? <script src={TURNSTILE_SCRIPT} async defer /> : null}
     </Layout>
   );
 }

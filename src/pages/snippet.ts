@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html';
-import { type Lang, t } from './i18n';
+import { type Lang, t } from '../i18n/messages';
 
 export type SnippetList = { slug: string; name: string; language: Lang; turnstileSiteKey?: string | null };
 

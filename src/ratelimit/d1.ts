@@ -1,6 +1,7 @@
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Clock, Db, RateLimiter } from '../deps';
 import { rateBuckets } from '../db/schema';
+import { refillRatePerMs, refilled, retryAfterSeconds } from '../domain/rate-bucket';
 
 /**
  * Token buckets in the database, for runtimes without shared memory (Workers: every isolate
@@ -17,25 +18,26 @@ import { rateBuckets } from '../db/schema';
  */
 export function d1RateLimiter(db: Db, clock: Clock): RateLimiter {
   return {
-    async take(key, { burst, perMinute }) {
+    async take(key, limit) {
       const now = clock.now();
-      const ratePerMs = perMinute / 60_000;
-      const refilled = sql`min(${burst}, ${rateBuckets.tokens} + max(0, ${now} - ${rateBuckets.updatedAt}) * ${ratePerMs})`;
+      const { burst } = limit;
+      // The same arithmetic as refilled(), in SQL so the read and the take are one statement.
+      const refilledSql = sql`min(${burst}, ${rateBuckets.tokens} + max(0, ${now} - ${rateBuckets.updatedAt}) * ${refillRatePerMs(limit)})`;
       const taken = await db
         .insert(rateBuckets)
         .values({ key, tokens: burst - 1, updatedAt: now })
         .onConflictDoUpdate({
           target: rateBuckets.key,
-          set: { tokens: sql`${refilled} - 1`, updatedAt: sql`max(${rateBuckets.updatedAt}, ${now})` },
-          setWhere: sql`${refilled} >= 1`,
+          set: { tokens: sql`${refilledSql} - 1`, updatedAt: sql`max(${rateBuckets.updatedAt}, ${now})` },
+          setWhere: sql`${refilledSql} >= 1`,
         })
         .returning({ tokens: rateBuckets.tokens })
         .all();
       if (taken.length > 0) return { ok: true };
 
       const bucket = await db.select().from(rateBuckets).where(eq(rateBuckets.key, key)).get();
-      const tokens = bucket ? Math.min(burst, bucket.tokens + Math.max(0, now - bucket.updatedAt) * ratePerMs) : 0;
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000)) };
+      const tokens = bucket ? refilled(limit, bucket.tokens, bucket.updatedAt, now) : 0;
+      return { ok: false, retryAfterSeconds: retryAfterSeconds(limit, tokens) };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Clock, RateLimiter } from '../deps';
+import { refilled, retryAfterSeconds } from '../domain/rate-bucket';
 
 type Bucket = { tokens: number; at: number };
 
@@ -6,11 +7,10 @@ type Bucket = { tokens: number; at: number };
 export function memoryRateLimiter(clock: Clock, maxKeys = 100_000): RateLimiter {
   const buckets = new Map<string, Bucket>();
   return {
-    async take(key, { burst, perMinute }) {
+    async take(key, limit) {
       const now = clock.now();
-      const ratePerMs = perMinute / 60_000;
-      const b = buckets.get(key) ?? { tokens: burst, at: now };
-      b.tokens = Math.min(burst, b.tokens + (now - b.at) * ratePerMs);
+      const b = buckets.get(key) ?? { tokens: limit.burst, at: now };
+      b.tokens = refilled(limit, b.tokens, b.at, now);
       b.at = now;
       // Re-insert so the Map's order is least-recently-used first; evict from the front.
       buckets.delete(key);
@@ -20,7 +20,7 @@ export function memoryRateLimiter(clock: Clock, maxKeys = 100_000): RateLimiter 
         b.tokens -= 1;
         return { ok: true };
       }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / ratePerMs / 1000)) };
+      return { ok: false, retryAfterSeconds: retryAfterSeconds(limit, b.tokens) };
     },
   };
 }

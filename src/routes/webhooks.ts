@@ -1,20 +1,19 @@
 import { Hono, type Context } from 'hono';
-import type { AppEnv, Deps } from '../deps';
-import { recordDeliveryEvents } from '../db/queries/delivery';
-import { findListById } from '../db/queries/lists';
-import { listStats, noteHealthStatus } from '../db/queries/stats';
+import type { AppEnv } from '../deps';
 import { DeliveryPayloadError, type DeliveryEvent } from '../domain/delivery-events';
 import { parseResendEvent, verifyResendWebhook, WebhookSignatureError } from '../domain/resend-webhook';
 import { parseSesNotification, snsMessageSchema, SnsVerificationError, verifySnsMessage } from '../domain/sns';
 import { ApiError } from '../errors';
+import { recordDeliveryEvents } from '../services/delivery';
 
+/** Bounces, complaints and deliveries from the mail providers, signed by them. */
 export const webhookRoutes = new Hono<AppEnv>();
 
-// One cache per process/isolate, keyed by the fetcher: the Workers entry builds a new Deps object per
-// request but shares its fetch, while a test that injects its own fetch gets its own cache.
+// SNS signing certificates, one cache per fetcher: deps (and so its fetch) live as long as the
+// process or isolate, while a test that injects its own fetch gets its own cache.
 const certCaches = new WeakMap<typeof fetch, Map<string, CryptoKey>>();
 
-webhookRoutes.post('/webhooks/resend', async (c) => {
+webhookRoutes.post('/resend', async (c) => {
   const deps = c.get('deps');
   const secret = deps.config.RESEND_WEBHOOK_SECRET;
   if (!secret) throw new ApiError('unavailable', 'Resend webhooks are not configured here (RESEND_WEBHOOK_SECRET is unset).');
@@ -33,10 +32,10 @@ webhookRoutes.post('/webhooks/resend', async (c) => {
   }
   const events = parsePayload(() => parseResendEvent(JSON.parse(raw)));
   if (!events) return c.json({ status: 'ignored' }, 200);
-  return apply(c, events, { source: `resend:${svixId}`, receipt: { id: `resend:${svixId}`, source: 'resend' } });
+  return applyEvents(c, events, { source: `resend:${svixId}`, receipt: { id: `resend:${svixId}`, source: 'resend' } });
 });
 
-webhookRoutes.post('/webhooks/ses', async (c) => {
+webhookRoutes.post('/ses', async (c) => {
   const deps = c.get('deps');
   const topics = deps.config.SES_TOPIC_ARNS;
   if (!topics.length) throw new ApiError('unavailable', 'SES webhooks are not configured here (SES_TOPIC_ARNS is unset).');
@@ -82,7 +81,7 @@ webhookRoutes.post('/webhooks/ses', async (c) => {
   }
   const events = parsePayload(() => parseSesNotification(msg.Message));
   if (!events.length) return c.json({ status: 'ignored' }, 200);
-  return apply(c, events, { source: `ses:${msg.MessageId}`, receipt: { id: `ses:${msg.MessageId}`, source: 'ses' } });
+  return applyEvents(c, events, { source: `ses:${msg.MessageId}`, receipt: { id: `ses:${msg.MessageId}`, source: 'ses' } });
 });
 
 function parsePayload<T>(parse: () => T): T {
@@ -94,17 +93,7 @@ function parsePayload<T>(parse: () => T): T {
   }
 }
 
-async function apply(c: Context<AppEnv>, events: DeliveryEvent[], opts: Parameters<typeof recordDeliveryEvents>[2]) {
-  const deps = c.get('deps');
-  const result = await recordDeliveryEvents(deps, events, opts);
-  await checkHealth(deps, result.listIds);
+async function applyEvents(c: Context<AppEnv>, events: DeliveryEvent[], opts: Parameters<typeof recordDeliveryEvents>[2]) {
+  const result = await recordDeliveryEvents(c.get('deps'), events, opts);
   return c.json({ status: result.outcome, events: result.events }, 200);
-}
-
-/** After events land, each touched list's health is recomputed so a change is logged when it happens. */
-export async function checkHealth(deps: Deps, listIds: number[]): Promise<void> {
-  for (const id of listIds) {
-    const list = await findListById(deps.db, id);
-    if (list) await noteHealthStatus(deps, list, (await listStats(deps, list)).health);
-  }
 }

@@ -1,11 +1,14 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app';
-import { prepareInstallation } from '../../src/bootstrap';
+import { nodeFetch } from '../../src/node';
+import { prepareInstallation } from '../../src/services/installation';
 import { loadConfig } from '../../src/config';
 import type { Deps, Mailer, SendOutcome } from '../../src/deps';
 import type { OutboxMessage } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
 import { jsonLogger } from '../../src/logger';
-import { drainDue } from '../../src/mail/outbox';
+import { drainDue } from '../../src/mail/drain';
 import { memoryRateLimiter } from '../../src/ratelimit/memory';
 
 export type TestClock = { now(): number; set(ms: number): void; advance(ms: number): void };
@@ -91,4 +94,13 @@ export function confirmTokenFor(mailer: { sent: OutboxMessage[] }, to: string): 
   const m = mail.text.match(/\/confirm\?token=([\w.-]+)/);
   if (!m) throw new Error('no confirm link');
   return m[1];
+}
+
+/** The app behind a real @hono/node-server on 127.0.0.1 as src/node.ts serves it, so the client address is the socket's. */
+export async function served(t: TestApp) {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: nodeFetch(t.app, t.deps.config), hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

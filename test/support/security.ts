@@ -1,4 +1,5 @@
-import { putList, type ListSettings } from '../../src/db/queries/lists';
+import { putList } from '../../src/db/queries/lists';
+import type { ListSettings } from '../../src/db/types';
 import { confirmTokenFor, signup, type TestApp } from './app';
 
 /** Creates (or replaces) a list with the given settings. */

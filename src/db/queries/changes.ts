@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
-import type { Db } from '../../deps';
+import type { Db } from '../types';
 import { changes } from '../schema';
 
 /**

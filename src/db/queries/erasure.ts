@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Atomic, Db } from '../../deps';
+import type { Atomic, Db } from '../types';
 import { addresses, changes, outbox, subscriptions, suppressions } from '../schema';
 
 /**
@@ -13,10 +13,8 @@ import { addresses, changes, outbox, subscriptions, suppressions } from '../sche
  *  4. subscriptions and the address row go (the delete trigger keeps the counters);
  *  5. the suppression keeps only the keyed hash: a new row with reason `erased`, or an existing
  *     row (a bounce, a complaint) keeps its reason and loses the address.
- * Answers how many lists held the address.
  */
-export async function eraseAddress(atomic: Atomic, db: Db, e: { key: string; hash: string; now: number }): Promise<{ lists: number }> {
-  const held = await db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.key, e.key)).all();
+export async function eraseAddress(atomic: Atomic, e: { key: string; hash: string; now: number }): Promise<void> {
   const ofAddress = (tx: Db) => tx.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.key, e.key));
   await atomic((tx) => [
     tx.update(changes).set({ email: null }).where(inArray(changes.subscriptionId, ofAddress(tx))),
@@ -41,5 +39,4 @@ export async function eraseAddress(atomic: Atomic, db: Db, e: { key: string; has
       .values({ hash: e.hash, email: null, reason: 'erased', source: 'erasure', createdAt: e.now })
       .onConflictDoUpdate({ target: suppressions.hash, set: { email: null } }),
   ]);
-  return { lists: held.length };
 }

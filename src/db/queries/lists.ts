@@ -1,10 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../deps';
+import type { Db, List, ListSettings } from '../types';
 import { preparedPerDb } from '../prepared';
 import { lists } from '../schema';
-
-export type List = typeof lists.$inferSelect;
-export type ListSettings = Omit<typeof lists.$inferInsert, 'id' | 'slug' | 'createdAt' | 'updatedAt' | `count${string}`>;
 
 const listQueries = preparedPerDb((db) => ({
   bySlug: db.select().from(lists).where(eq(lists.slug, sql.placeholder('slug'))).prepare(),
@@ -55,4 +52,9 @@ export async function ensureDefaultList(db: Db, now: number): Promise<void> {
     .insert(lists)
     .values({ slug: 'newsletter', name: 'Newsletter', createdAt: now, updatedAt: now })
     .onConflictDoNothing();
+}
+
+/** Removes a list; its subscriptions go with it (ON DELETE CASCADE), suppressions and erasures stay. */
+export async function deleteList(db: Db, id: number): Promise<void> {
+  await db.delete(lists).where(eq(lists.id, id));
 }

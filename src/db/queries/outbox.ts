@@ -1,8 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
-import type { Atomic, Db } from '../../deps';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, sql } from 'drizzle-orm';
+import type { Atomic, Batch, Db } from '../types';
 import { outbox, outboxBatches, subscriptions } from '../schema';
-
-export type Batch = typeof outboxBatches.$inferSelect;
 
 /** How long a drainer holds a batch: longer than a request may take (the mailers time out sooner). */
 export const LEASE_MS = 60_000;
@@ -41,28 +39,23 @@ export async function releaseAllLeases(db: Db): Promise<void> {
 /** An open batch backing off (the provider failed or asked us to wait) holds back new batches too. */
 const waiting = (now: number) => and(eq(outboxBatches.state, 'open'), gt(outboxBatches.attempts, 0), gt(outboxBatches.nextAttemptAt, now));
 
-/**
- * Claims up to `max` due queued mails into a new batch with its idempotency key, committed before
- * any request. Opens nothing while another batch is backing off: one request probes a failing
- * provider, not one per batch, and never one before its `retry-after`.
- */
-export async function openBatch(db: Db, atomic: Atomic, now: number, max: number, newId: string): Promise<boolean> {
-  const blocked = await db.select({ id: outboxBatches.id }).from(outboxBatches).where(waiting(now)).limit(1).get();
-  if (blocked) return false;
-  const due = await db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.id))
-    .limit(max)
-    .all();
-  if (due.length === 0) return false;
+export async function isBackingOff(db: Db, now: number): Promise<boolean> {
+  return !!(await db.select({ id: outboxBatches.id }).from(outboxBatches).where(waiting(now)).limit(1).get());
+}
+
+/** The oldest `max` queued mails that are due. */
+export async function dueMailIds(db: Db, now: number, max: number): Promise<number[]> {
+  const rows = await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now))).orderBy(asc(outbox.id)).limit(max).all();
+  return rows.map((r) => r.id);
+}
+
+/** Puts mails into a new batch with its idempotency key, committed before any request is made. */
+export async function openBatch(atomic: Atomic, batchId: string, mailIds: number[], now: number): Promise<void> {
   await atomic((tx) => [
-    tx.insert(outboxBatches).values({ id: newId, idempotencyKey: `listgate-${newId}`, nextAttemptAt: now, createdAt: now }),
+    tx.insert(outboxBatches).values({ id: batchId, idempotencyKey: `listgate-${batchId}`, nextAttemptAt: now, createdAt: now }),
     // `state = 'queued'` again: a mail suppressed (or claimed elsewhere) since the read stays out.
-    tx.update(outbox).set({ state: 'sending', batchId: newId }).where(and(inArray(outbox.id, due.map((r) => r.id)), eq(outbox.state, 'queued'))),
+    tx.update(outbox).set({ state: 'sending', batchId }).where(and(inArray(outbox.id, mailIds), eq(outbox.state, 'queued'))),
   ]);
-  return true;
 }
 
 /**
@@ -85,6 +78,67 @@ export async function batchMembers(db: Db, batchId: string) {
 }
 export type Member = Awaited<ReturnType<typeof batchMembers>>[number];
 
+/** What became of each member of a batch after a request (or without one), written in one group. */
+export type BatchOutcome = {
+  batchId: string;
+  /** Members given up before sending, with why. */
+  dropped: Array<{ id: number; why: string }>;
+  /** Members the provider answered for: its id, or an error that no retry will fix. */
+  answered: Array<{ id: number; attempts: number } & ({ providerId: string } | { error: string })>;
+  batch: { attempts: number; lastError: string | null };
+  at: number;
+};
+
+/**
+ * Settles a batch: dropped and answered members get their final state, the batch is done, and its
+ * mails to subscriptions erased (or purged) while it was being sent are deleted: they were kept
+ * only so an in-doubt retry could resend the identical body.
+ */
+export async function settleBatch(atomic: Atomic, o: BatchOutcome): Promise<void> {
+  await atomic((tx) => [
+    ...o.dropped.map((d) => tx.update(outbox).set({ state: 'failed', lastError: d.why }).where(and(eq(outbox.id, d.id), eq(outbox.state, 'sending')))),
+    ...o.answered.map((a) =>
+      'providerId' in a
+        ? tx.update(outbox).set({ state: 'sent', sentAt: o.at, providerId: a.providerId, attempts: a.attempts, lastError: null }).where(eq(outbox.id, a.id))
+        : tx.update(outbox).set({ state: 'failed', lastError: a.error, attempts: a.attempts }).where(eq(outbox.id, a.id)),
+    ),
+    tx.update(outboxBatches).set({ state: 'done', attempts: o.batch.attempts, leasedUntil: null, lastError: o.batch.lastError }).where(eq(outboxBatches.id, o.batchId)),
+    tx
+      .delete(outbox)
+      .where(
+        and(
+          eq(outbox.batchId, o.batchId),
+          isNotNull(outbox.subscriptionId),
+          notExists(tx.select({ one: sql`1` }).from(subscriptions).where(eq(subscriptions.id, outbox.subscriptionId))),
+        ),
+      ),
+  ]);
+}
+
+/**
+ * Marks a batch in doubt under `idempotencyKey` right before its request (committed first: from
+ * here a crash leaves it in doubt), failing the members dropped from it.
+ */
+export async function markInDoubt(atomic: Atomic, batchId: string, idempotencyKey: string, dropped: Array<{ id: number; why: string }>): Promise<void> {
+  await atomic((tx) => [
+    ...dropped.map((d) => tx.update(outbox).set({ state: 'failed', lastError: d.why }).where(and(eq(outbox.id, d.id), eq(outbox.state, 'sending')))),
+    tx.update(outboxBatches).set({ inDoubt: true, idempotencyKey }).where(eq(outboxBatches.id, batchId)),
+  ]);
+}
+
+/** A request that may succeed later: the batch backs off until `nextAttemptAt`, its members count the attempt. */
+export async function scheduleRetry(
+  atomic: Atomic,
+  r: { batchId: string; mailIds: number[]; attempts: number; nextAttemptAt: number; inDoubt: boolean; error: string },
+): Promise<void> {
+  await atomic((tx) => [
+    tx.update(outboxBatches)
+      .set({ attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, leasedUntil: null, inDoubt: r.inDoubt, lastError: r.error })
+      .where(eq(outboxBatches.id, r.batchId)),
+    tx.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: r.error }).where(inArray(outbox.id, r.mailIds)),
+  ]);
+}
+
 /** When the drain loop has something to do next (ms epoch), or null when nothing waits at all. */
 export async function nextDueAt(db: Db, now: number): Promise<number | null> {
   const open = await db
@@ -92,9 +146,33 @@ export async function nextDueAt(db: Db, now: number): Promise<number | null> {
     .from(outboxBatches)
     .where(eq(outboxBatches.state, 'open'))
     .get();
-  const blocked = await db.select({ id: outboxBatches.id }).from(outboxBatches).where(waiting(now)).limit(1).get();
-  if (blocked) return open?.at ?? null;
+  if (await isBackingOff(db, now)) return open?.at ?? null;
   const queued = await db.select({ at: min(outbox.nextAttemptAt) }).from(outbox).where(eq(outbox.state, 'queued')).get();
   const times = [open?.at, queued?.at].filter((t): t is number => typeof t === 'number');
   return times.length ? Math.min(...times) : null;
+}
+
+export type OutboxStats = {
+  /** Waiting to be sent, including mails in a batch that is in flight or backing off. */
+  queued: number;
+  sent: number;
+  /** Given up: rejected by the provider, suppressed before sending, or past the retry limits. */
+  failed: number;
+  /** Enqueue time of the oldest mail still waiting (ms epoch), null when none waits. */
+  oldestQueuedAt: number | null;
+};
+
+/** Outbox counts for the whole installation; one grouped scan. */
+export async function outboxStats(db: Db): Promise<OutboxStats> {
+  const waitingMail = sql`${outbox.state} IN ('queued', 'sending')`;
+  const row = await db
+    .select({
+      queued: sql<number>`coalesce(sum(CASE WHEN ${waitingMail} THEN 1 ELSE 0 END), 0)`.mapWith(Number),
+      sent: sql<number>`coalesce(sum(CASE WHEN ${outbox.state} = 'sent' THEN 1 ELSE 0 END), 0)`.mapWith(Number),
+      failed: sql<number>`coalesce(sum(CASE WHEN ${outbox.state} = 'failed' THEN 1 ELSE 0 END), 0)`.mapWith(Number),
+      oldestQueuedAt: sql<number | null>`min(CASE WHEN ${waitingMail} THEN ${outbox.createdAt} END)`,
+    })
+    .from(outbox)
+    .get();
+  return { queued: row?.queued ?? 0, sent: row?.sent ?? 0, failed: row?.failed ?? 0, oldestQueuedAt: row?.oldestQueuedAt ?? null };
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../deps';
+import type { Db } from '../types';
 import { settings } from '../schema';
 
 /**
@@ -9,7 +9,15 @@ import { settings } from '../schema';
 export async function getOrCreateSetting(db: Db, key: string, make: () => string): Promise<{ value: string; created: boolean }> {
   const candidate = make();
   await db.insert(settings).values({ key, value: candidate }).onConflictDoNothing();
-  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
-  if (!row) throw new Error(`setting ${key} could not be stored`);
-  return { value: row.value, created: row.value === candidate };
+  const value = await getSetting(db, key);
+  if (value === undefined) throw new Error(`setting ${key} could not be stored`);
+  return { value, created: value === candidate };
+}
+
+export async function getSetting(db: Db, key: string): Promise<string | undefined> {
+  return (await db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get())?.value;
+}
+
+export async function putSetting(db: Db, key: string, value: string): Promise<void> {
+  await db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
 }

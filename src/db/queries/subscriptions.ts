@@ -1,7 +1,7 @@
-import { and, eq, exists, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
-import type { Atomic, Db } from '../../deps';
+import { and, asc, eq, exists, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
-import { addresses, changes, lists, outbox, type OutboxMessage, subscriptions, suppressions } from '../schema';
+import { addresses, changes, lists, outbox, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
 export const MAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -16,7 +16,7 @@ const signupTargetQuery = preparedPerDb((db) =>
 
 /** What a signup's read phase learns; the same one query runs whatever the address's state. */
 export async function findSignupTarget(db: Db, listId: number, key: string) {
-  return (await signupTargetQuery(db).get({ listId, key })) as { state: (typeof subscriptions.$inferSelect)['state']; signupId: string } | undefined;
+  return (await signupTargetQuery(db).get({ listId, key })) as { state: SubscriptionState; signupId: string } | undefined;
 }
 
 export type SignupWrite = {
@@ -234,34 +234,49 @@ export async function confirmSignup(
   return { outcome: 'gone', listId: current?.listId };
 }
 
-/** Unsubscribes by the opaque token; `unknown` when no subscription carries it. */
-export async function unsubscribeByToken(
-  db: Db,
-  token: string,
-  now: number,
-  source: string,
-): Promise<{ outcome: 'unsubscribed' | 'already' | 'unknown'; listId?: number }> {
-  const row = await db
+/** Which subscriptions an unsubscribe reaches: one by its opaque token, or an address on one list or on every list. */
+export type UnsubscribeTarget = { unsubToken: string } | { key: string; listId?: number };
+
+/**
+ * Unsubscribes the pending and confirmed subscriptions `target` names (others are left as they are,
+ * so repeating it is harmless); the trigger writes `unsubscribed` to each feed. Answers the rows changed.
+ */
+export async function unsubscribe(db: Db, target: UnsubscribeTarget, now: number, source: string): Promise<Array<{ id: number; listId: number }>> {
+  const which = 'unsubToken' in target
+    ? eq(subscriptions.unsubToken, target.unsubToken)
+    : and(eq(subscriptions.key, target.key), target.listId === undefined ? undefined : eq(subscriptions.listId, target.listId));
+  return db
     .update(subscriptions)
     .set({ state: 'unsubscribed', unsubscribedAt: now, updatedAt: now, unsubscribeSource: source, expiresAt: null })
-    .where(and(eq(subscriptions.unsubToken, token), inArray(subscriptions.state, ['pending', 'confirmed'])))
-    .returning({ listId: subscriptions.listId })
-    .get();
-  if (row) return { outcome: 'unsubscribed', listId: row.listId };
-  const current = await db
-    .select({ listId: subscriptions.listId })
-    .from(subscriptions)
-    .where(eq(subscriptions.unsubToken, token))
-    .get();
-  return current ? { outcome: 'already', listId: current.listId } : { outcome: 'unknown' };
+    .where(and(which, inArray(subscriptions.state, ['pending', 'confirmed'])))
+    .returning({ id: subscriptions.id, listId: subscriptions.listId })
+    .all();
 }
 
+/** The subscription an unsubscribe token belongs to. */
 export async function findByUnsubToken(db: Db, token: string) {
+  return db.select({ listId: subscriptions.listId }).from(subscriptions).where(eq(subscriptions.unsubToken, token)).get();
+}
+
+/** The state of an address on one list, or undefined when it is not on it. */
+export async function stateOn(db: Db, listId: number, key: string) {
+  return (await db.select({ state: subscriptions.state }).from(subscriptions).where(and(eq(subscriptions.listId, listId), eq(subscriptions.key, key))).get())?.state;
+}
+
+/** The address behind a signup id (what a "this wasn't me" token names). */
+export async function findBySignupId(db: Db, signupId: string) {
+  return db.select({ key: subscriptions.key, email: subscriptions.email }).from(subscriptions).where(eq(subscriptions.signupId, signupId)).get();
+}
+
+/** Every subscription of one address (by its case-folded key), with the list it is on. */
+export async function subscriptionsOf(db: Db, key: string) {
   return db
-    .select({ listId: subscriptions.listId, state: subscriptions.state })
+    .select({ list: lists.slug, listName: lists.name, s: subscriptions })
     .from(subscriptions)
-    .where(eq(subscriptions.unsubToken, token))
-    .get();
+    .innerJoin(lists, eq(lists.id, subscriptions.listId))
+    .where(eq(subscriptions.key, key))
+    .orderBy(asc(lists.slug))
+    .all();
 }
 
 /** Deletes pending signups whose newest token has expired; answers how many. */

@@ -1,9 +1,6 @@
 import { and, desc, eq, exists, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import type { Atomic, Db } from '../../deps';
+import type { Atomic, Db, Suppression, SuppressionReason } from '../types';
 import { outbox, subscriptions, suppressions } from '../schema';
-
-export type SuppressionReason = (typeof suppressions.$inferInsert)['reason'];
-export type Suppression = typeof suppressions.$inferSelect;
 
 /**
  * Suppresses an address everywhere in one atomic step: the suppression row (first reason wins),

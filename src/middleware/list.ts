@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../deps';
-import { findList, type List } from '../db/queries/lists';
+import type { List } from '../db/types';
+import { findList } from '../db/queries/lists';
+import { LIST_SLUG } from '../domain/list-settings';
 import { ApiError } from '../errors';
-
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
  * The list the route's `:list` names, looked up once per request (the CORS check, the handler and
@@ -13,7 +13,7 @@ export async function requireList(c: Context<AppEnv>): Promise<List> {
   const known = c.get('list');
   if (known) return known;
   const slug = c.req.param('list') ?? '';
-  const list = SLUG.test(slug) ? await findList(c.get('deps').db, slug) : undefined;
+  const list = LIST_SLUG.test(slug) ? await findList(c.get('deps').db, slug) : undefined;
   if (!list) throw new ApiError('not_found', 'There is no such list.');
   c.set('list', list);
   return list;

@@ -1,9 +1,9 @@
-import type { Clock, Db, Logger } from './deps';
-import type { Config } from './config';
-import { ensureDefaultList } from './db/queries/lists';
-import { getOrCreateSetting } from './db/queries/settings';
-import { hex, importHmacKey } from './domain/ids';
-import { createTokens, type Tokens } from './domain/tokens';
+import type { Clock, Db, Logger } from '../deps';
+import type { Config } from '../config';
+import { ensureDefaultList } from '../db/queries/lists';
+import { getOrCreateSetting } from '../db/queries/settings';
+import { hex, importHmacKey } from '../domain/ids';
+import { createTokens, type Tokens } from '../domain/tokens';
 
 const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(bytes)));
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { AppEnv } from './deps';
-import { ApiError } from './errors';
+import type { AppEnv } from '../deps';
+import { ApiError } from '../errors';
 
 function qualityOf(accept: string, type: string): number {
   const [major] = type.split('/');
@@ -31,22 +31,9 @@ export function wantsJson(c: Context): boolean {
   return qualityOf(accept, 'application/json') > qualityOf(accept, 'text/html');
 }
 
-/**
- * The client address as TRUST_PROXY says; Workers set `cf-connecting-ip` and pass it in.
- * Only the rightmost X-Forwarded-For entry is trusted: it is the one our own proxy appended,
- * everything left of it is whatever the client claimed. Capped so a header cannot bloat keys.
- */
+/** The client address the entry passed in (src/node.ts, src/worker.ts); 'unknown' when none did. */
 export function clientIp(c: Context<AppEnv>): string {
-  const cf = c.get('deps').config;
-  const injected = (c.env as { clientIp?: string } | undefined)?.clientIp;
-  if (injected) return injected.slice(0, 64);
-  if (cf.TRUST_PROXY) {
-    const xff = c.req.header('x-forwarded-for');
-    const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
-    if (last) return last.slice(0, 64);
-  }
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
+  return c.env?.clientIp?.slice(0, 64) || 'unknown';
 }
 
 export type BodyFields = Record<string, unknown>;
@@ -86,19 +73,4 @@ export async function readBody(c: Context, opts: { allowEmpty?: boolean } = {}):
     }
   }
   throw new ApiError('unsupported_media_type', 'Send application/x-www-form-urlencoded, multipart/form-data or application/json.');
-}
-
-/**
- * Sets a header on the answer a handler already produced. Hono's c.header() at that point
- * rebuilds the whole Response for every header it sets (on Node a full Web Response with a body
- * stream each time; bench/RESULTS.md); our responses' headers are mutable, so they are set in
- * place. A response with immutable headers (one fetched from elsewhere) still goes through c.header().
- */
-export function setResponseHeader(c: Context, name: string, value: string, opts?: { append?: boolean }): void {
-  try {
-    if (opts?.append) c.res.headers.append(name, value);
-    else c.res.headers.set(name, value);
-  } catch {
-    c.header(name, value, opts);
-  }
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
-import { setResponseHeader } from '../http';
-import { listOfRequest } from './list-param';
+import { setResponseHeader } from '../http/response';
+import { listOfRequest } from './list';
 
 export type ListCorsOptions = { maxAge?: number; methods?: string[]; headers?: string[] };
 

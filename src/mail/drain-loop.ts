@@ -1,16 +1,16 @@
 import type { Deps, Outbox } from '../deps';
 import { nextDueAt, releaseAllLeases } from '../db/queries/outbox';
-import { drainStep, type Pace } from './outbox';
+import { drainStep, type Pace } from './drain';
 
 type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config'>;
-export type OutboxLoop = Outbox & { stop(): Promise<void>; idle(): Promise<void> };
+export type DrainLoop = Outbox & { stop(): Promise<void>; idle(): Promise<void> };
 
 /**
  * The Node drain loop: wakes on new mail, on the next retry time and on a timer; starts provider
  * requests no closer than 1/MAIL_RATE_PER_SECOND apart (measured from request start, so database
  * work overlaps the wait); on stop() lets the request in flight finish and starts no other.
  */
-export function startOutboxLoop(deps: Ports, opts: { idleMs?: number } = {}): OutboxLoop {
+export function startDrainLoop(deps: Ports, opts: { idleMs?: number } = {}): DrainLoop {
   // The provider counts arrivals in a rolling second, and a request arrives some time between its
   // start and its answer. So a request starts only once the one `perWindow` back was answered a
   // full window ago (never more than perWindow arrivals in any window), and no closer than

@@ -1,19 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../deps';
-import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
-import { parseAddress } from '../domain/address';
-import { addressHash, randomTokens } from '../domain/ids';
-import { ApiError, invalidInput, validate, type FieldError } from '../errors';
-import { clientIp, readBody, wantsJson } from '../http';
-import { enforceLimits, rateKeyOf } from '../middleware/rate-limit';
-import { contentSecurityPolicy } from '../middleware/security-headers';
-import { renderConfirmation } from '../mail/templates';
-import { listCors } from './cors';
-import { checkAddressPolicy, verifyCaptcha } from './signup-guards';
-import { MessagePage, SignupPage } from '../pages/pages';
-import { pickLang, t } from '../pages/i18n';
-import { listOfRequest, requireList } from './list-param';
+import type { AppEnv } from '../../deps';
+import { ApiError, validate, type FieldError } from '../../errors';
+import { clientIp, readBody, wantsJson } from '../../http/request';
+import { t, pickLang } from '../../i18n/messages';
+import { requireList, listOfRequest } from '../../middleware/list';
+import { listCors } from '../../middleware/list-cors';
+import { enforceLimits, rateKeyOf } from '../../middleware/rate-limit';
+import { contentSecurityPolicy } from '../../middleware/security-headers';
+import { MessagePage, SignupPage } from '../../pages/pages';
+import { signUp } from '../../services/signup';
 
 /** Control characters never belong in a name; they would also be a header-injection vector. */
 const noControls = (s: string) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s);
@@ -29,13 +25,14 @@ const signupSchema = z.object({
 /** Any non-empty value marks a bot; `""`, null and absent are a person. */
 const honeypotFilled = (v: unknown) => (typeof v === 'string' ? v.length > 0 : v !== undefined && v !== null && v !== false);
 
-export const subscribeRoutes = new Hono<AppEnv>();
+/** A list's hosted signup page, the form post (form, multipart or JSON) and the "check your inbox" page. */
+export const signupRoutes = new Hono<AppEnv>();
 
-subscribeRoutes.use('/lists/:list/subscribe', listCors());
+signupRoutes.use('/:list/subscribe', listCors());
 
 // A browser post that fails validation or the rate limit gets the signup form back, in the list's
 // language, with what was typed, the problem and any "Did you mean" fix (same status code as JSON).
-subscribeRoutes.use('/lists/:list/subscribe', async function signupProblemsAsForm(c, next) {
+signupRoutes.use('/:list/subscribe', async function signupProblemsAsForm(c, next) {
   await next();
   const err = c.error;
   if (c.req.method !== 'POST' || !(err instanceof ApiError) || wantsJson(c)) return;
@@ -58,15 +55,15 @@ subscribeRoutes.use('/lists/:list/subscribe', async function signupProblemsAsFor
   c.res = await c.html(page, err.status as 422 | 429, headers);
 });
 
-subscribeRoutes.get('/lists/:list', async (c) => {
+signupRoutes.get('/:list', async (c) => {
   const list = await requireList(c);
   if (list.turnstileSiteKey) c.header('Content-Security-Policy', contentSecurityPolicy({ embed: true, turnstile: true }));
   return c.html(<SignupPage lang={pickLang(list.language, c.req.header('accept-language'))} list={list} />);
 });
 
-subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
+signupRoutes.post('/:list/subscribe', async (c) => {
   const deps = c.get('deps');
-  const { config, clock } = deps;
+  const { config } = deps;
   const list = await requireList(c);
   const json = wantsJson(c);
   const fields = await readBody(c);
@@ -89,59 +86,18 @@ subscribeRoutes.post('/lists/:list/subscribe', async (c) => {
   if (honeypotFilled(fields._gotcha)) return accepted();
 
   const input = validate(signupSchema, fields);
-  const address = parseAddress(input.email);
-  if (!address.ok) {
-    const extra = address.suggestion ? { suggestion: address.suggestion } : {};
-    throw invalidInput([{ field: 'email', code: address.code, message: address.message }], extra);
-  }
-  await checkAddressPolicy(deps, list, address);
-  await verifyCaptcha(deps, list, input['cf-turnstile-response'], ip);
-
-  // Read once, decide, then write the same statements whatever the state (STYLE: decide first).
-  const now = clock.now();
-  const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
-  const target = await findSignupTarget(deps.db, list.id, address.key);
-  const [freshSignupId, unsubToken, mailNonce] = randomTokens(18, 24, 12);
-  const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
-  const hash = await addressHash(deps.hashKey, address.key);
-  const [confirmToken, notMeToken] = await Promise.all([
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: hash }, 30 * 24 * 3600),
-  ]);
-  const name = input.name?.trim() || null;
-  const message = renderConfirmation({
-    lang: list.language,
-    listName: list.name,
-    from: list.from ?? config.MAIL_FROM,
-    to: address.email,
-    name,
-    confirmUrl: `${config.PUBLIC_URL}/confirm?token=${confirmToken}`,
-    notMeUrl: `${config.PUBLIC_URL}/not-me?token=${notMeToken}`,
-    ttlHours: config.CONFIRM_TTL_HOURS,
-  });
-  await writeSignup(deps.atomic, {
-    listId: list.id,
-    email: address.email,
-    key: address.key,
-    name,
-    hash,
-    now,
-    expiresAt: now + ttlSeconds * 1000,
-    freshSignupId,
-    mailSignupId,
-    unsubToken: `u_${unsubToken}`,
-    mailNonce,
-    skipCooldown: target?.state === 'unsubscribed',
-    message,
+  await signUp(deps, list, {
+    email: input.email,
+    name: input.name?.trim() || null,
+    source: (input.source || c.req.header('referer') || c.req.header('origin') || null)?.slice(0, 2000) ?? null,
+    captcha: input['cf-turnstile-response'],
     ip,
     userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
-    source: (input.source || c.req.header('referer') || c.req.header('origin') || null)?.slice(0, 2000) ?? null,
   });
-  deps.outbox.wake();
   return accepted();
 });
 
-subscribeRoutes.get('/lists/:list/check-inbox', async (c) => {
+signupRoutes.get('/:list/check-inbox', async (c) => {
   const list = await requireList(c);
   return c.html(<MessagePage lang={list.language} title="checkInboxTitle" body="checkInboxBody" list={list.name} />);
 });

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../deps';
-import { recordDeliveryEvents, unsubscribeAddress } from '../db/queries/delivery';
-import { findList } from '../db/queries/lists';
-import { eventAddress } from '../domain/delivery-rules';
-import { ApiError, invalidInput, validate } from '../errors';
-import { readBody } from '../http';
-import { principalOf, requireKey } from '../middleware/auth';
-import { checkHealth } from './webhooks';
+import type { AppEnv } from '../../deps';
+import { findList } from '../../db/queries/lists';
+import { addressOnRecord } from '../../domain/address';
+import { ApiError, invalidInput, validate } from '../../errors';
+import { readBody } from '../../http/request';
+import { principalOf, requireKey } from '../../middleware/auth';
+import { recordDeliveryEvents } from '../../services/delivery';
+import { unsubscribeAddress } from '../../services/unsubscribe';
 
 const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bounce'), email: z.string(), bounce_type: z.enum(['permanent', 'transient']), list: z.string().optional() }),
@@ -15,16 +15,15 @@ const eventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unsubscribe'), email: z.string(), list: z.string().optional() }),
 ]);
 
+/** POST /v1/events: for mailers on any other provider, the same effects as the webhooks, told by the mailer itself. */
 export const eventRoutes = new Hono<AppEnv>();
+eventRoutes.use('*', requireKey({ scope: 'events' }));
 
-eventRoutes.use('/v1/events', requireKey({ scope: 'events' }));
-
-/** For mailers on any other provider: the same effects as the webhooks, told by the mailer itself. */
-eventRoutes.post('/v1/events', async (c) => {
+eventRoutes.post('/', async (c) => {
   const deps = c.get('deps');
   const principal = principalOf(c);
   const input = validate(eventSchema, await readBody(c));
-  const address = eventAddress(input.email);
+  const address = addressOnRecord(input.email);
   if (!address) throw invalidInput([{ field: 'email', code: 'invalid', message: 'Enter a valid email address.' }]);
   let listId: number | undefined;
   if (input.list !== undefined) {
@@ -41,12 +40,10 @@ eventRoutes.post('/v1/events', async (c) => {
     const changed = await unsubscribeAddress(deps, address.key, listId, `api:${principal.id}`);
     return c.json({ status: 'applied', type: input.type, subscriptions: changed }, 200);
   }
-  const now = deps.clock.now();
-  const result = await recordDeliveryEvents(
+  await recordDeliveryEvents(
     deps,
-    [{ type: input.type, email: input.email, at: now, bounceType: input.type === 'bounce' ? input.bounce_type : undefined, list: input.list }],
+    [{ type: input.type, email: input.email, at: deps.clock.now(), bounceType: input.type === 'bounce' ? input.bounce_type : undefined, list: input.list }],
     { source: `api:${principal.id}` },
   );
-  await checkHealth(deps, result.listIds);
   return c.json({ status: 'applied', type: input.type }, 200);
 });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../deps';
-import { embedScript } from '../pages/embed-script';
+import type { AppEnv } from '../../deps';
+import { embedScript } from '../../pages/embed-script';
 
 /** A cheap, stable validator for the script text (FNV-1a), computed once: no async crypto at import. */
 function fnv1a(text: string): string {
@@ -18,7 +18,7 @@ export const embedRoutes = new Hono<AppEnv>();
 
 // Public and the same for everyone: any site may load it (CORS and CORP open), caches may keep it a
 // day and revalidate with the ETag; the URL carries no version, so a longer max-age would pin old code.
-embedRoutes.get('/embed.js', (c) => {
+embedRoutes.get('/', (c) => {
   const headers = {
     'Content-Type': 'text/javascript; charset=utf-8',
     'Cache-Control': 'public, max-age=86400, stale-while-revalidate=604800',

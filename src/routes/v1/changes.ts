@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../deps';
-import { changesAfter } from '../db/queries/changes';
-import { validate } from '../errors';
-import { requireKey } from '../middleware/auth';
-import { requireList } from './list-param';
+import type { AppEnv } from '../../deps';
+import { changesAfter } from '../../db/queries/changes';
+import { validate } from '../../errors';
+import { requireKey } from '../../middleware/auth';
+import { requireList } from '../../middleware/list';
 
 const querySchema = z.object({
   after: z
@@ -18,12 +18,11 @@ const querySchema = z.object({
 /** The changes feed: what happened to a list since the mailer last asked. */
 export const changesRoutes = new Hono<AppEnv>();
 
-changesRoutes.get('/v1/lists/:list/changes', requireKey({ scope: 'export' }), async (c) => {
-  const deps = c.get('deps');
+changesRoutes.get('/:list/changes', requireKey({ scope: 'export' }), async (c) => {
   const q = validate(querySchema, c.req.query());
   const list = await requireList(c);
   const after = q.after ?? 0;
-  const rows = await changesAfter(deps.db, list.id, after, q.limit);
+  const rows = await changesAfter(c.get('deps').db, list.id, after, q.limit);
   return c.json({
     data: rows.map((r) => ({ seq: r.seq, type: r.type, email: r.email, at: new Date(r.at).toISOString() })),
     // Always what to pass next: the last seq seen, or the same `after` when caught up.

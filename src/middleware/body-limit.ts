@@ -1,0 +1,38 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../deps';
+import { ApiError } from '../errors';
+
+/** Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied. */
+export const WEBHOOK_MAX_BYTES = 256 * 1024;
+
+export type BodyLimitOptions = { maxBytes: number; maxBytesFor?: (path: string) => number | undefined };
+
+/**
+ * Refuses bodies over the limit with 413: `maxBytesFor(path)` for routes with their own ceiling,
+ * `maxBytes` for the rest. A declared length is checked from the header, as hono's bodyLimit itself
+ * does; asking bodyLimit would first touch `raw.body`, which makes @hono/node-server build a whole
+ * Web Request per request (~5 % of a signup's CPU, bench/RESULTS.md). Streamed bodies go through it.
+ */
+export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler<AppEnv> {
+  const limiters = new Map<number, MiddlewareHandler>();
+  const limiter = (maxSize: number) => {
+    let l = limiters.get(maxSize);
+    if (!l) {
+      l = honoBodyLimit({ maxSize, onError: () => { throw tooLarge(maxSize); } });
+      limiters.set(maxSize, l);
+    }
+    return l;
+  };
+  return async function bodyLimitMiddleware(c, next) {
+    const max = options.maxBytesFor?.(c.req.path) ?? options.maxBytes;
+    const length = c.req.header('content-length');
+    if (length !== undefined && !c.req.header('transfer-encoding')) {
+      if (parseInt(length, 10) > max) throw tooLarge(max);
+      return next();
+    }
+    return limiter(max)(c, next);
+  };
+}
+
+const tooLarge = (max: number) => new ApiError('payload_too_large', `The body is larger than ${max} bytes.`);

@@ -1,0 +1,112 @@
+import type { Deps } from '../deps';
+import type { List } from '../db/types';
+import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
+import { type ParsedAddress, parseAddress } from '../domain/address';
+import { isDisposableDomain } from '../domain/disposable';
+import { addressHash, randomTokens } from '../domain/ids';
+import { ApiError, invalidInput } from '../errors';
+import { renderConfirmation } from '../mail/templates';
+
+/** A signup as it arrived, already read from the request (JSON, form or multipart). */
+export type SignupRequest = {
+  email: unknown;
+  name: string | null;
+  /** The page the form sits on (a `source` field, else Referer or Origin). */
+  source: string | null;
+  captcha: string | undefined;
+  ip: string;
+  userAgent: string | null;
+};
+
+/**
+ * Signs an address up to a list: checks the address and the list's policies, then writes the same
+ * statements whatever the address's state (decide first, then write). The answer never depends on
+ * the state; the confirmation mail goes out only where the rules allow (src/db/queries/subscriptions.ts).
+ */
+export async function signUp(deps: Deps, list: List, request: SignupRequest): Promise<void> {
+  const { config } = deps;
+  const address = parseAddress(request.email);
+  if (!address.ok) {
+    throw invalidInput([{ field: 'email', code: address.code, message: address.message }], address.suggestion ? { suggestion: address.suggestion } : {});
+  }
+  await checkAddressPolicy(deps, list, address);
+  await verifyCaptcha(deps, list, request.captcha, request.ip);
+
+  const now = deps.clock.now();
+  const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
+  const target = await findSignupTarget(deps.db, list.id, address.key);
+  const [freshSignupId, unsubToken, mailNonce] = randomTokens(18, 24, 12);
+  const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
+  const hash = await addressHash(deps.hashKey, address.key);
+  const [confirmToken, notMeToken] = await Promise.all([
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: hash }, 30 * 24 * 3600),
+  ]);
+  const message = renderConfirmation({
+    lang: list.language,
+    listName: list.name,
+    from: list.from ?? config.MAIL_FROM,
+    to: address.email,
+    name: request.name,
+    confirmUrl: `${config.PUBLIC_URL}/confirm?token=${confirmToken}`,
+    notMeUrl: `${config.PUBLIC_URL}/not-me?token=${notMeToken}`,
+    ttlHours: config.CONFIRM_TTL_HOURS,
+  });
+  await writeSignup(deps.atomic, {
+    listId: list.id,
+    email: address.email,
+    key: address.key,
+    name: request.name,
+    hash,
+    now,
+    expiresAt: now + ttlSeconds * 1000,
+    freshSignupId,
+    mailSignupId,
+    unsubToken: `u_${unsubToken}`,
+    mailNonce,
+    skipCooldown: target?.state === 'unsubscribed',
+    message,
+    ip: request.ip,
+    userAgent: request.userAgent,
+    source: request.source,
+  });
+  deps.outbox.wake();
+}
+
+/** Opt-in address checks: disposable domains and (where DNS is available) a definite "no mail server". */
+async function checkAddressPolicy(deps: Deps, list: List, address: ParsedAddress): Promise<void> {
+  if (list.blockDisposable && isDisposableDomain(address.domain)) {
+    throw invalidInput([{ field: 'email', code: 'disposable', message: 'Addresses from disposable mail services are not accepted.' }]);
+  }
+  if ((list.checkMx || deps.config.CHECK_MX) && deps.mx) {
+    // Only a definite answer rejects; a DNS failure never costs a real person their signup.
+    if ((await deps.mx(address.domain)) === 'none') {
+      throw invalidInput([{ field: 'email', code: 'no_mail_server', message: 'This domain does not receive mail.' }]);
+    }
+  }
+}
+
+/** Cloudflare Turnstile, when the list has a secret. An unreachable verifier refuses the signup. */
+async function verifyCaptcha(deps: Deps, list: List, response: string | undefined, ip: string): Promise<void> {
+  if (!list.turnstileSecret) return;
+  if (!response) {
+    throw invalidInput([{ field: 'cf-turnstile-response', code: 'required', message: 'Complete the challenge and try again.' }]);
+  }
+  let result: { success?: boolean };
+  try {
+    const res = await deps.fetch(deps.config.TURNSTILE_VERIFY_URL, {
+      method: 'POST',
+      body: new URLSearchParams({ secret: list.turnstileSecret, response, remoteip: ip }),
+      signal: AbortSignal.timeout(deps.config.TURNSTILE_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`verifier answered ${res.status}`);
+    result = (await res.json()) as { success?: boolean };
+    if (typeof result !== 'object' || result === null) throw new Error('verifier answered no object');
+  } catch (err) {
+    deps.logger.warn('turnstile verifier unreachable', { list: list.slug, error: (err as Error).message });
+    throw new ApiError('unavailable', 'The challenge could not be checked right now. Try again in a moment.', { headers: { 'Retry-After': '30' } });
+  }
+  if (result.success !== true) {
+    throw invalidInput([{ field: 'cf-turnstile-response', code: 'captcha_failed', message: 'The challenge was not passed. Try again.' }]);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Deps, Principal } from '../deps';
+import { audit } from '../db/queries/audit';
+import { findSuppression } from '../db/queries/suppressions';
+import { subscriptionsOf } from '../db/queries/subscriptions';
+import { isoTime } from '../domain/time';
+import { ApiError } from '../errors';
+import { namedAddress } from './suppressions';
+
+/**
+ * "Why did I get this?": the address on every list, with its state, times and consent evidence,
+ * and its suppression. 404 when nothing is known of it. The lookup is audited under the keyed hash.
+ */
+export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKey'>, email: string, principal: Principal) {
+  const { key, hash } = await namedAddress(deps, email);
+  const [rows, suppression] = await Promise.all([subscriptionsOf(deps.db, key), findSuppression(deps.db, hash)]);
+  if (rows.length === 0 && !suppression) throw new ApiError('not_found', 'This address is on no list.');
+  await audit(deps.db, { actor: principal.id, action: 'subscriber.lookup', target: hash, at: deps.clock.now() });
+  return {
+    email: rows[0]?.s.email ?? suppression?.email ?? key,
+    suppression: suppression ? { reason: suppression.reason, source: suppression.source, created_at: isoTime(suppression.createdAt) } : null,
+    subscriptions: rows.map(({ list, listName, s }) => ({
+      list,
+      list_name: listName,
+      email: s.email,
+      name: s.name,
+      state: s.state,
+      created_at: isoTime(s.createdAt),
+      updated_at: isoTime(s.updatedAt),
+      confirmed_at: isoTime(s.confirmedAt),
+      unsubscribed_at: isoTime(s.unsubscribedAt),
+      suppressed_at: isoTime(s.suppressedAt),
+      signup: { ip: s.signupIp, user_agent: s.signupUserAgent, source: s.signupSource },
+      confirmation: s.confirmedAt === null ? null : { ip: s.confirmIp, user_agent: s.confirmUserAgent },
+      unsubscribe: s.unsubscribedAt === null ? null : { source: s.unsubscribeSource },
+    })),
+  };
+}
