@@ -56,7 +56,7 @@ export function createApp(deps: Deps) {
 
   // The API: mailers (scopes export, events) and operators (scope admin or ADMIN_TOKEN).
   const v1 = new Hono<AppEnv>();
-  v1.route('/lists', listRoutes); //               GET /v1/lists, GET|PUT /v1/lists/:list
+  v1.route('/lists', listRoutes); //               GET /v1/lists, GET|PUT|DELETE /v1/lists/:list
   v1.route('/lists', exportRoutes); //             GET /v1/lists/:list/subscribers
   v1.route('/lists', changesRoutes); //            GET /v1/lists/:list/changes
   v1.route('/lists', statsRoutes); //              GET /v1/lists/:list/stats

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from './support/app';
-import { ADMIN, adminEnv, api, makeKey, type Json } from './support/operator';
+import { ADMIN, adminEnv, api, confirmed, makeKey, type Json } from './support/operator';
 
 const full = {
   name: 'Weekly',
@@ -81,5 +81,35 @@ describe('PUT /v1/lists/{list}', () => {
     const res = await api(t, 'GET', '/v1/lists', k.key);
     expect((await res.json<Json>()).data.map((l: { slug: string }) => l.slug)).toEqual(['weekly']);
     expect((await api(t, 'GET', '/v1/lists/newsletter', k.key)).status).toBe(403);
+  });
+});
+
+describe('DELETE /v1/lists/{list}', () => {
+  it('removes the list and its subscriptions with 204; suppressions stay, the other lists are untouched', async () => {
+    const t = await testApp(adminEnv);
+    await api(t, 'PUT', '/v1/lists/weekly', ADMIN, { name: 'W' });
+    await confirmed(t, 'keep@example.com');
+    await confirmed(t, 'gone@example.com', { list: 'weekly' });
+    await api(t, 'POST', '/v1/suppressions', ADMIN, { email: 'blocked@example.com' });
+    const res = await api(t, 'DELETE', '/v1/lists/weekly', ADMIN);
+    expect(res.status).toBe(204);
+    expect((await api(t, 'GET', '/v1/lists/weekly', ADMIN)).status).toBe(404);
+    expect((await api(t, 'GET', '/v1/lists/weekly/subscribers', ADMIN)).status).toBe(404);
+    const rows = t.sqlite.sqlite.prepare('SELECT email FROM subscriptions').all();
+    expect(rows).toEqual([{ email: 'keep@example.com' }]);
+    expect(t.sqlite.sqlite.prepare("SELECT count(*) n FROM outbox WHERE to_addr = 'gone@example.com'").get()).toEqual({ n: 0 });
+    expect((await (await api(t, 'GET', '/v1/suppressions', ADMIN)).json<Json>()).data).toHaveLength(1);
+    // A list made again under the same name starts empty.
+    expect((await api(t, 'PUT', '/v1/lists/weekly', ADMIN, { name: 'W2' })).status).toBe(201);
+    expect((await (await api(t, 'GET', '/v1/lists/weekly/changes', ADMIN)).json<Json>()).data).toEqual([]);
+  });
+
+  it('answers 404 for an unknown list and 403 for a key limited to another list', async () => {
+    const t = await testApp(adminEnv);
+    expect((await api(t, 'DELETE', '/v1/lists/nosuch', ADMIN)).status).toBe(404);
+    await api(t, 'PUT', '/v1/lists/weekly', ADMIN, { name: 'W' });
+    const k = await makeKey(t, ['admin'], ['weekly']);
+    expect((await api(t, 'DELETE', '/v1/lists/newsletter', k.key)).status).toBe(403);
+    expect((await api(t, 'GET', '/v1/lists/newsletter', ADMIN)).status).toBe(200);
   });
 });

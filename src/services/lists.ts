@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { List, ListSettings } from '../db/types';
 import { audit } from '../db/queries/audit';
-import { putList } from '../db/queries/lists';
+import { deleteList, putList } from '../db/queries/lists';
 import type { ListSettingsInput } from '../domain/list-settings';
 import { isoTime } from '../domain/time';
 
@@ -27,6 +27,12 @@ export async function saveList(deps: Pick<Deps, 'db' | 'clock'>, slug: string, i
   const result = await putList(deps.db, slug, toListSettings(input), now);
   await audit(deps.db, { actor, action: result.created ? 'list.create' : 'list.replace', target: slug, at: now });
   return result;
+}
+
+/** Removes a list and its subscriptions (suppressions and erasures stay); audited. */
+export async function removeList(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, list: List, actor: string): Promise<void> {
+  await deleteList(deps.atomic, list.id);
+  await audit(deps.db, { actor, action: 'list.delete', target: list.slug, detail: { confirmed: list.countConfirmed, pending: list.countPending }, at: deps.clock.now() });
 }
 
 /** A list as operators see it; the Turnstile secret never leaves, only whether one is set. */

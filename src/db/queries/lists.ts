@@ -1,7 +1,7 @@
-import { asc, eq, sql } from 'drizzle-orm';
-import type { Db, List, ListSettings } from '../types';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Atomic, Db, List, ListSettings } from '../types';
 import { preparedPerDb } from '../prepared';
-import { lists } from '../schema';
+import { changes, listDaily, lists, outbox, settings, subscriptions } from '../schema';
 
 const listQueries = preparedPerDb((db) => ({
   bySlug: db.select().from(lists).where(eq(lists.slug, sql.placeholder('slug'))).prepare(),
@@ -54,7 +54,18 @@ export async function ensureDefaultList(db: Db, now: number): Promise<void> {
     .onConflictDoNothing();
 }
 
-/** Removes a list; its subscriptions go with it (ON DELETE CASCADE), suppressions and erasures stay. */
-export async function deleteList(db: Db, id: number): Promise<void> {
-  await db.delete(lists).where(eq(lists.id, id));
+/**
+ * Removes a list and everything that belongs to it alone, in one atomic group: its subscriptions,
+ * their mail not being sent (a batch in flight settles and then forgets them), its changes feed and
+ * daily rows. Suppressions and erasures are global and stay.
+ */
+export async function deleteList(atomic: Atomic, id: number): Promise<void> {
+  await atomic((tx) => [
+    tx.delete(outbox).where(and(eq(outbox.listId, id), ne(outbox.state, 'sending'))),
+    tx.delete(changes).where(eq(changes.listId, id)),
+    tx.delete(listDaily).where(eq(listDaily.listId, id)),
+    tx.delete(subscriptions).where(eq(subscriptions.listId, id)),
+    tx.delete(settings).where(eq(settings.key, `health_status:${id}`)),
+    tx.delete(lists).where(eq(lists.id, id)),
+  ]);
 }

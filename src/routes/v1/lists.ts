@@ -6,7 +6,7 @@ import { invalidInput, validate } from '../../errors';
 import { readBody } from '../../http/request';
 import { principalOf, requireKey } from '../../middleware/auth';
 import { requireList } from '../../middleware/list';
-import { listView, saveList } from '../../services/lists';
+import { listView, removeList, saveList } from '../../services/lists';
 
 /** Operators create, replace and read lists. A list-limited admin key sees only its lists. */
 export const listRoutes = new Hono<AppEnv>();
@@ -28,4 +28,9 @@ listRoutes.put('/:list', admin, async (c) => {
   const input = validate(listSettingsSchema, await readBody(c));
   const { list, created } = await saveList(c.get('deps'), slug, input, principalOf(c).id);
   return c.json(listView(list), created ? 201 : 200);
+});
+
+listRoutes.delete('/:list', admin, async (c) => {
+  await removeList(c.get('deps'), await requireList(c), principalOf(c).id);
+  return c.body(null, 204);
 });
