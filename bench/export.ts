@@ -28,8 +28,8 @@ function seed() {
   const insertList = h.sqlite.prepare('INSERT INTO lists (slug, name, created_at, updated_at) VALUES (?, ?, 0, 0) RETURNING id');
   // Through normal SQL, so the triggers keep the counters exact.
   const insert = h.sqlite.prepare(
-    `INSERT INTO subscriptions (list_id, email, key, name, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq)
-     VALUES (?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO subscriptions (list_id, email, key, name, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq, public_id)
+     VALUES (?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, 'sub_' || ?)`,
   );
   let seq = 0;
   const t0 = Date.UTC(2026, 0, 1);
@@ -41,7 +41,7 @@ function seed() {
         const email = `subscriber${seq}@example.com`;
         const name = i % 10 === 0 ? `Doe, Jane "${seq}"` : i % 3 === 0 ? null : `Person ${seq}`;
         const at = t0 + seq * 1000;
-        insert.run(id, email, email, name, `sg_${seq}`, `u_${String(seq).padStart(32, '0')}`, at, at, at, seq);
+        insert.run(id, email, email, name, `sg_${seq}`, `u_${String(seq).padStart(32, '0')}`, at, at, at, seq, `sg_${seq}`);
       }
     }
   })();

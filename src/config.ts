@@ -48,6 +48,14 @@ export const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: int(20),
   OUTBOX_MAX_AGE_HOURS: num(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Days kept: mail sent or given up (it holds addresses and links), and finished provider batches. */
+  RETENTION_SENT_MAIL_DAYS: num(7),
+  /** Days a webhook's id is remembered so a provider's retry is not applied twice. */
+  RETENTION_WEBHOOK_RECEIPTS_DAYS: num(30),
+  /** Days delivery events are kept (keyed hashes; the soft-bounce rule looks back SOFT_BOUNCE_WINDOW_DAYS). */
+  RETENTION_DELIVERY_EVENTS_DAYS: num(90),
+  /** Days the audit log is kept (key ids and keyed hashes, never addresses). */
+  RETENTION_AUDIT_DAYS: num(365),
 });
 
 export type Env = z.input<typeof envSchema>;

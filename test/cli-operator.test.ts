@@ -72,17 +72,17 @@ describe('npx listgate (lists, keys, export, backup)', { timeout: 60_000 }, () =
     const h = openSqlite(dbPath);
     const list = h.sqlite.prepare("INSERT INTO lists (slug, name, created_at, updated_at) VALUES ('exp', 'Exp', 0, 0) RETURNING id").get() as { id: number };
     const insert = h.sqlite.prepare(
-      'INSERT INTO subscriptions (list_id, email, key, name, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)',
+      'INSERT INTO subscriptions (list_id, email, key, name, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq, public_id) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, \'sub_\' || ?)',
     );
     h.sqlite.transaction(() => {
-      for (let i = 1; i <= 7000; i++) insert.run(list.id, `e${i}@example.com`, `e${i}@example.com`, i === 1 ? 'Doe, "J"\r\nr' : null, i % 7 === 0 ? 'pending' : 'confirmed', `cli${i}`, `u_cli${i}`, i * 1000, i % 7 === 0 ? null : i);
+      for (let i = 1; i <= 7000; i++) insert.run(list.id, `e${i}@example.com`, `e${i}@example.com`, i === 1 ? 'Doe, "J"\r\nr' : null, i % 7 === 0 ? 'pending' : 'confirmed', `cli${i}`, `u_cli${i}`, i * 1000, i % 7 === 0 ? null : i, `cli${i}`);
     })();
     h.close();
     const csv = await listgate('export', 'exp');
     expect(csv.code, csv.stderr).toBe(0);
     const rows = parseCsv(csv.stdout);
     expect(rows).toHaveLength(1 + 6000);
-    expect(rows[1]).toEqual(['e1@example.com', 'Doe, "J"\r\nr', '1970-01-01T00:00:01.000Z', 'https://lists.example.org/unsubscribe?token=u_cli1']);
+    expect(rows[1]).toEqual(['e1@example.com', 'Doe, "J"\r\nr', '1970-01-01T00:00:01.000Z', 'https://lists.example.org/unsubscribe?token=u_cli1', 'sub_cli1']);
     expect(csv.stderr).toContain('exported 6000 subscribers');
 
     const file = join(dir, 'exp.ndjson');
@@ -98,9 +98,9 @@ describe('npx listgate (lists, keys, export, backup)', { timeout: 60_000 }, () =
   it('backs up the database online into a file that opens with every row, while a writer holds it open', async () => {
     const h = openSqlite(dbPath);
     const list = h.sqlite.prepare("INSERT INTO lists (slug, name, created_at, updated_at) VALUES ('b', 'B', 0, 0) RETURNING id").get() as { id: number };
-    const insert = h.sqlite.prepare("INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, 0, 0)");
+    const insert = h.sqlite.prepare("INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, public_id) VALUES (?, ?, ?, 'pending', ?, ?, 0, 0, 'sub_' || ?)");
     h.sqlite.transaction(() => {
-      for (let i = 1; i <= 7000; i++) insert.run(list.id, `b${i}@example.com`, `b${i}@example.com`, `b${i}`, `u_b${i}`);
+      for (let i = 1; i <= 7000; i++) insert.run(list.id, `b${i}@example.com`, `b${i}@example.com`, `b${i}`, `u_b${i}`, `b${i}`);
     })();
     const out = join(dir, 'backup.db');
     const res = await listgate('backup', out);

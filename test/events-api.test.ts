@@ -78,7 +78,15 @@ describe('POST /v1/events', () => {
     const key = await apiKey(t, ['events'], ['other']);
     expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com', list: 'newsletter' }, key)).status).toBe(403);
     expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com' }, key)).status).toBe(422);
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com', list: 'other' }, key)).status).toBe(200);
+    // An address not on its list is not its to report: 404, nothing changed.
+    await confirmed(t, 'a@example.com');
+    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com', list: 'other' }, key)).status).toBe(404);
+    expect(await suppressionRows(t)).toEqual([]);
+    expect(await states(t, 'a@example.com')).toEqual([{ listId: 1, state: 'confirmed' }]);
+    // On its list it may, and a complaint then suppresses the address everywhere.
+    await confirmed(t, 'a@example.com', 'other');
+    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'A@Example.com', list: 'other' }, key)).status).toBe(200);
+    expect(await states(t, 'a@example.com')).toEqual([{ listId: 1, state: 'suppressed' }, { listId: 2, state: 'suppressed' }]);
   });
 });
 

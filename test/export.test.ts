@@ -25,15 +25,16 @@ describe('GET /v1/lists/{list}/subscribers (CSV and NDJSON)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const text = await res.text();
-    expect(text.startsWith('email,name,confirmed_at,unsubscribe_url\r\n')).toBe(true);
+    expect(text.startsWith('email,name,confirmed_at,unsubscribe_url,id\r\n')).toBe(true);
     // Quotes only where needed.
     expect(text).toContain('\r\nkanji@example.com,山田 太郎,');
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(['email', 'name', 'confirmed_at', 'unsubscribe_url']);
+    expect(rows[0]).toEqual(['email', 'name', 'confirmed_at', 'unsubscribe_url', 'id']);
     expect(rows.slice(1).map((r) => [r[0], r[1]])).toEqual(tricky.map(([e, n]) => [e, n]));
     for (const r of rows.slice(1)) {
       expect(r[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(r[3]).toMatch(/^https:\/\/lists\.example\.org\/unsubscribe\?token=u_[\w-]{32}$/);
+      expect(r[4]).toMatch(/^sub_[\w-]{16}$/);
     }
   });
 
@@ -81,17 +82,17 @@ describe('GET /v1/lists/{list}/subscribers (CSV and NDJSON)', () => {
     expect(text.endsWith('\n')).toBe(true);
     const objects = text.slice(0, -1).split('\n').map((l) => JSON.parse(l));
     expect(objects.map((o) => [o.email, o.name ?? ''])).toEqual(tricky.map(([e, n]) => [e, n]));
-    expect(Object.keys(objects[0])).toEqual(['email', 'name', 'confirmed_at', 'unsubscribe_url']);
+    expect(Object.keys(objects[0])).toEqual(['email', 'name', 'confirmed_at', 'unsubscribe_url', 'id']);
   });
 
   it('streams a list larger than one keyset page completely and in order', async () => {
     const t = await testApp(adminEnv);
     const list = t.sqlite.sqlite.prepare("SELECT id FROM lists WHERE slug = 'newsletter'").get() as { id: number };
     const insert = t.sqlite.sqlite.prepare(
-      "INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq) VALUES (?, ?, ?, 'confirmed', ?, ?, 0, 0, 0, ?)",
+      "INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq, public_id) VALUES (?, ?, ?, 'confirmed', ?, ?, 0, 0, 0, ?, 'sub_' || ?)",
     );
     t.sqlite.sqlite.transaction(() => {
-      for (let i = 1; i <= 12_345; i++) insert.run(list.id, `n${i}@example.com`, `n${i}@example.com`, `s${i}`, `u_${String(i).padStart(32, '0')}`, i);
+      for (let i = 1; i <= 12_345; i++) insert.run(list.id, `n${i}@example.com`, `n${i}@example.com`, `s${i}`, `u_${String(i).padStart(32, '0')}`, i, `s${i}`);
     })();
     const text = await (await api(t, 'GET', '/v1/lists/newsletter/subscribers', ADMIN)).text();
     const rows = parseCsv(text).slice(1);
@@ -138,10 +139,10 @@ describe('GET /v1/lists/{list}/subscribers?format=json', () => {
     const t = await testApp(adminEnv);
     // 10,001 confirmed rows straight into the table (the export reads state and confirm_seq).
     const insert = t.sqlite.sqlite.prepare(
-      "INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq) VALUES (1, ?, ?, 'confirmed', ?, ?, 0, 0, 0, ?)",
+      "INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq, public_id) VALUES (1, ?, ?, 'confirmed', ?, ?, 0, 0, 0, ?, 'sub_' || ?)",
     );
     t.sqlite.sqlite.transaction(() => {
-      for (let i = 1; i <= 10_001; i++) insert.run(`c${i}@example.com`, `c${i}@example.com`, `s${i}`, `u${i}`, i);
+      for (let i = 1; i <= 10_001; i++) insert.run(`c${i}@example.com`, `c${i}@example.com`, `s${i}`, `u${i}`, i, `s${i}`);
     })();
     const res = await api(t, 'GET', '/v1/lists/newsletter/subscribers?format=json&limit=20000', ADMIN);
     expect(res.status).toBe(200);

@@ -50,7 +50,8 @@ describe('bearer keys: 401, then 403, then 404', () => {
     const k = await makeKey(t, ['admin'], ['newsletter']);
     expect((await api(t, 'GET', '/v1/keys', k.key)).status).toBe(403);
     expect((await api(t, 'POST', '/v1/keys', k.key, { scopes: ['export'] })).status).toBe(403);
-    expect((await api(t, 'GET', '/v1/subscribers/a@example.com', k.key)).status).toBe(403);
+    expect((await api(t, 'DELETE', '/v1/subscribers/a@example.com', k.key)).status).toBe(403);
+    expect((await api(t, 'GET', '/v1/suppressions', k.key)).status).toBe(403);
     // ...but it may work on its own list, with every scope admin includes.
     expect((await api(t, 'GET', exportPath, k.key)).status).toBe(200);
     expect((await api(t, 'PUT', '/v1/lists/newsletter', k.key, { name: 'N' })).status).toBe(200);

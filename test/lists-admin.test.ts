@@ -44,6 +44,9 @@ describe('PUT /v1/lists/{list}', () => {
     ['no name', { language: 'en' }, 'name'],
     ['a bad sender', { name: 'x', from: 'not an address' }, 'from'],
     ['a header-injecting sender', { name: 'x', from: 'A\r\nBcc: v@x.com <a@b.com>' }, 'from'],
+    ['two senders', { name: 'x', from: 'a@evil.example, News <news@example.com>' }, 'from'],
+    ['a group of senders', { name: 'x', from: 'News: spy@evil.example, <news@example.com>' }, 'from'],
+    ['a group of senders (closed)', { name: 'x', from: 'News: spy@evil.example, <news@example.com>;' }, 'from'],
     ['a language other than en/ja', { name: 'x', language: 'de' }, 'language'],
     ['a relative redirect', { name: 'x', redirect_pending: '/thanks' }, 'redirect_pending'],
     ['a javascript: redirect', { name: 'x', redirect_confirmed: 'javascript:alert(1)' }, 'redirect_confirmed'],
@@ -57,6 +60,15 @@ describe('PUT /v1/lists/{list}', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect((await res.json<Json>()).errors.map((e: { field: string }) => e.field)).toContain(field);
     expect((await api(t, 'GET', '/v1/lists/bad', ADMIN)).status).toBe(404);
+  });
+
+  it('takes one sender, bare or with a display name that may hold a quoted comma', async () => {
+    const t = await testApp(adminEnv);
+    for (const from of ['news@example.com', 'Weekly News <news@example.com>', '"Doe, Jane" <jane@example.com>', '山田 <yamada@example.jp>']) {
+      const res = await api(t, 'PUT', '/v1/lists/senders', ADMIN, { name: 'S', from });
+      expect(res.status, from).toBeLessThan(300);
+      expect((await res.json<Json>()).from).toBe(from);
+    }
   });
 
   it('answers 422 for an unknown field, naming it', async () => {

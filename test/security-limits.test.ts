@@ -56,17 +56,40 @@ describe('rate limits answer 429 with Retry-After', () => {
     expect(rateKeyOf('::1')).toBe('0:0:0:0::/64');
   });
 
-  it('caps a whole list per minute whatever the client addresses (RATE_LIMIT_LIST_PER_MINUTE)', async () => {
+  it('over the list-wide ceiling (RATE_LIMIT_LIST_PER_MINUTE) takes every valid signup and delays its mail instead', async () => {
     const t = await testApp({ RATE_LIMIT_LIST_PER_MINUTE: '4' });
     await makeList(t, 'quiet');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await signup(t, `flood${i}@example.com`, { ip: `198.51.100.${i + 1}` })).status);
-    expect(statuses).toEqual([202, 202, 202, 202, 429, 429]);
-    const limited = await signup(t, 'flood9@example.com', { ip: '198.51.100.99' });
-    expect(Number(limited.headers.get('retry-after'))).toBe(15); // 4 per minute
-    expect(count(t, 'subscriptions', "key LIKE 'flood%'")).toBe(4);
+    // A valid signup from a client within its own limit is never refused because of other clients.
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 202]);
+    expect(count(t, 'subscriptions', "key LIKE 'flood%'")).toBe(6);
+    // The four within the ceiling are mailed now; the fifth and sixth wait their turn (4 per minute).
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to).sort()).toEqual(['flood0@example.com', 'flood1@example.com', 'flood2@example.com', 'flood3@example.com']);
+    t.clock.advance(15_000);
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to)).toContain('flood4@example.com');
+    expect(t.mailer.sent.map((m) => m.to)).not.toContain('flood5@example.com');
+    t.clock.advance(15_000);
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to)).toContain('flood5@example.com');
     // Another list is not held back by this one's flood.
     expect((await signup(t, 'calm@example.com', { ip: '198.51.100.50', list: 'quiet' })).status).toBe(202);
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to)).toContain('calm@example.com');
+  });
+
+  it('spends nothing of the list-wide ceiling on trapped or invalid posts', async () => {
+    const t = await testApp({ RATE_LIMIT_LIST_PER_MINUTE: '2' });
+    for (let i = 0; i < 5; i++) {
+      expect((await t.app.request(subscribe, json({ email: `bot${i}@example.com`, _gotcha: 'x' }), { clientIp: `198.51.100.${i + 1}` })).status).toBe(202);
+      expect((await t.app.request(subscribe, json({ email: 'not an address' }), { clientIp: `198.51.100.${i + 10}` })).status).toBe(422);
+    }
+    for (const who of ['real1', 'real2']) expect((await signup(t, `${who}@example.com`, { ip: `203.0.113.${who.length}${who.at(-1)}` })).status).toBe(202);
+    await t.deliver();
+    // Both real people are mailed at once: the traps and the invalid posts used none of the two.
+    expect(t.mailer.sent.map((m) => m.to).sort()).toEqual(['real1@example.com', 'real2@example.com']);
   });
 
   it('limits POST /confirm, /unsubscribe and /not-me together per client address (RATE_LIMIT_ACTION_PER_MINUTE)', async () => {

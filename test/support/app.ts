@@ -10,6 +10,7 @@ import { openSqlite } from '../../src/db/sqlite';
 import { jsonLogger } from '../../src/logger';
 import { drainDue } from '../../src/mail/drain';
 import { memoryRateLimiter } from '../../src/ratelimit/memory';
+import { runMaintenance } from '../../src/services/maintenance';
 
 export type TestClock = { now(): number; set(ms: number): void; advance(ms: number): void };
 
@@ -69,7 +70,9 @@ export async function testApp(env: Record<string, string> = {}, overrides: Parti
   const app = createApp(deps);
   /** Delivers every queued mail through the recording mailer, as the drain loop would. */
   const deliver = async () => drainDue(deps, 100);
-  return { app, deps, clock, mailer, sqlite, logs, deliver };
+  /** Runs the periodic housekeeping once, as the Node timer and the Workers cron do. */
+  const maintain = () => runMaintenance(deps);
+  return { app, deps, clock, mailer, sqlite, logs, deliver, maintain };
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;

@@ -24,7 +24,7 @@ changesRoutes.get('/:list/changes', requireKey({ scope: 'export' }), async (c) =
   const after = q.after ?? 0;
   const rows = await changesAfter(c.get('deps').db, list.id, after, q.limit);
   return c.json({
-    data: rows.map((r) => ({ seq: r.seq, type: r.type, email: r.email, at: new Date(r.at).toISOString() })),
+    data: rows.map((r) => ({ seq: r.seq, type: r.type, id: r.id, email: r.email, at: new Date(r.at).toISOString() })),
     // Always what to pass next: the last seq seen, or the same `after` when caught up.
     next: rows.length ? rows[rows.length - 1].seq : after,
   });

@@ -7,14 +7,16 @@ import { erase, namedAddress } from '../../services/suppressions';
 import { lookupSubscriber } from '../../services/subscribers';
 import { unsubscribeByOperator } from '../../services/unsubscribe';
 
-/** One address across every list: "why did I get this?" and erasure. Spans lists: an admin key not limited to lists. */
+/**
+ * One address across every list: "why did I get this?" (a key limited to lists sees only its lists)
+ * and erasure (it spans lists: a key not limited to lists).
+ */
 export const subscriberRoutes = new Hono<AppEnv>();
-subscriberRoutes.use('*', requireKey({ scope: 'admin', crossList: true }));
 
-subscriberRoutes.get('/:email', async (c) => c.json(await lookupSubscriber(c.get('deps'), c.req.param('email'), principalOf(c))));
+subscriberRoutes.get('/:email', requireKey({ scope: 'admin' }), async (c) => c.json(await lookupSubscriber(c.get('deps'), c.req.param('email'), principalOf(c))));
 
 /** Erasure: 200 with how many lists held the address (also for an address on none: it is still never mailed again). */
-subscriberRoutes.delete('/:email', async (c) => {
+subscriberRoutes.delete('/:email', requireKey({ scope: 'admin', crossList: true }), async (c) => {
   const { lists } = await erase(c.get('deps'), c.req.param('email'), principalOf(c).id);
   return c.json({ status: 'erased', lists }, 200);
 });
