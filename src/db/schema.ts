@@ -109,6 +109,8 @@ export const changes = sqliteTable(
   (t) => [index('changes_list_seq').on(t.listId, t.seq), index('changes_subscription').on(t.subscriptionId)],
 );
 
+export const suppressionReasons = ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual', 'erased', 'not_me'] as const;
+
 /**
  * Global suppression list. `hash` is the keyed hash of the mailbox (rows from before mailboxes were
  * folded hold the hash of the address as typed: both are checked); `email` is dropped on erasure.
@@ -116,9 +118,7 @@ export const changes = sqliteTable(
 export const suppressions = sqliteTable('suppressions', {
   hash: text('hash').primaryKey(),
   email: text('email'),
-  reason: text('reason', {
-    enum: ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual', 'erased', 'not_me'],
-  }).notNull(),
+  reason: text('reason', { enum: suppressionReasons }).notNull(),
   source: text('source'),
   createdAt: integer('created_at').notNull(),
 });

@@ -19,7 +19,8 @@ button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offse
 .suggestion button{margin-top:0;max-width:100%;overflow-wrap:anywhere;text-align:left}
 @media (max-width:400px){main{margin:0;border-radius:0;min-height:100vh;padding:1rem}}`;
 
-export function Layout(props: { lang: Lang; title: string; children?: Child }) {
+/** A hosted page. `stylesheet` adds a served stylesheet after the base one; `wide` widens the main column. */
+export function Layout(props: { lang: Lang; title: string; stylesheet?: string; wide?: boolean; children?: Child }) {
   return (
     <html lang={props.lang}>
       <head>
@@ -28,9 +29,10 @@ export function Layout(props: { lang: Lang; title: string; children?: Child }) {
         <meta name="referrer" content="no-referrer" />
         <title>{props.title}</title>
         <link rel="stylesheet" href="/assets/listgate.css" />
+        {props.stylesheet ? <link rel="stylesheet" href={props.stylesheet} /> : null}
       </head>
       <body>
-        <main>
+        <main class={props.wide ? 'wide' : undefined}>
           <h1>{props.title}</h1>
           {props.children}
         </main>
