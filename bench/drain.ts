@@ -7,9 +7,11 @@
  *   npx tsx bench/drain.ts            # 5,000 mails, 2 requests/s on both sides
  *   BENCH_MAILS=1000 MAIL_RATE_PER_SECOND=4 npx tsx bench/drain.ts
  *
- * The window: from the first request's arrival at the imitation to the last one's, plus one
- * request interval (1/rate). N requests paced at the rate then take at least N intervals, so the
- * measured rate cannot exceed the ceiling (counting N requests over their N-1 gaps could: 202/s).
+ * The window: from starting the drain until it is idle, plus one request interval (1/rate). The N
+ * requests start at least one interval apart, the first after the drain starts, so the window holds
+ * at least N intervals and the measured rate cannot exceed the ceiling. (Counting N requests over
+ * the N-1 gaps between them, as this did before, could: 202 mails/s against 200; so could arrival
+ * times at the imitation, whose first request also pays for opening the connection.)
  * Target: at least 0.9 of the ceiling, every mail delivered once, none refused or failed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,12 +48,12 @@ try {
   const accepted = api.requests.filter((r) => r.outcome === 'accepted');
   const delivered = accepted.reduce((n, r) => n + r.acceptedCount, 0);
   const unique = new Set(api.sent.map((m) => m.recipients[0])).size;
-  const seconds = accepted.length ? (accepted[accepted.length - 1].time - accepted[0].time + 1000 / rate) / 1000 : NaN;
+  const seconds = wall + 1 / rate;
   const measured = delivered / seconds;
   const ceiling = rate * mailer.maxBatch;
   const ratio = measured / ceiling;
   const clean = stats.sent === mails && unique === mails && api.sent.length === mails && stats.failed === 0 && accepted.length === api.requests.length;
-  console.log(`drained ${stats.sent} of ${mails} mails in ${accepted.length} requests; window ${seconds.toFixed(2)} s (wall ${wall.toFixed(2)} s): ${measured.toFixed(1)} mails/s`);
+  console.log(`drained ${stats.sent} of ${mails} mails in ${accepted.length} requests; window ${seconds.toFixed(2)} s (${wall.toFixed(2)} s until idle + 1/rate): ${measured.toFixed(1)} mails/s`);
   console.log(`limit ${rate} requests/s x ${mailer.maxBatch} mails -> ceiling ${ceiling} mails/s, ratio ${ratio.toFixed(3)} (target >= ${TARGET}) ${ratio >= TARGET && clean ? 'ok' : 'MISSED'}`);
   console.log(`requests: ${JSON.stringify(outcomes)}; delivered ${api.sent.length} (${unique} distinct), failed ${stats.failed}`);
   printResults([
@@ -63,7 +65,7 @@ try {
       ratio,
       target: `ratio >= ${TARGET}, every mail delivered once`,
       pass: clean && ratio >= TARGET,
-      note: `${accepted.length} requests over ${seconds.toFixed(2)} s (first to last arrival + 1/rate); requests ${JSON.stringify(outcomes)}; ${unique} distinct recipients, ${stats.failed} failed`,
+      note: `${accepted.length} requests in ${seconds.toFixed(2)} s (drain start to idle + 1/rate); requests ${JSON.stringify(outcomes)}; ${unique} distinct recipients, ${stats.failed} failed`,
     },
   ]);
   process.exitCode = clean && ratio >= TARGET ? 0 : 1;
