@@ -1,5 +1,5 @@
 import emailAddresses from 'email-addresses';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAddress } from './address';
 
 export const LIST_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;

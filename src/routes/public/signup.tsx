@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../deps';
 import { ApiError, validate, type FieldError } from '../../errors';
 import { clientIp, readBody, wantsJson } from '../../http/request';

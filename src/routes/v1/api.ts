@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../deps';
 import type { Scope } from '../../db/types';
 import { invalidInput, zodErrors } from '../../errors';

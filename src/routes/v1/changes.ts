@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { changesAfter } from '../../db/queries/changes';
 import { requireList } from '../../middleware/list';
 import { dateTime, jsonAnswer, keyed, listParam, problems, v1Router } from './api';

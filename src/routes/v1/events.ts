@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { principalOf, requireKey } from '../../middleware/auth';
 import { reportMailerEvent } from '../../services/events';
 import { bodyProblems, jsonAnswer, jsonObjectBody, jsonRequest, problems, securityFor, v1Router } from './api';

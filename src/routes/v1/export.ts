@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { safeErrorText } from '../../logger';
 import { requireList } from '../../middleware/list';
 import { exportChunks, exportJsonPage } from '../../services/export';

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIST_SLUG } from '../../domain/list-settings';
 import { ApiError } from '../../errors';
 import { principalOf, requireKey } from '../../middleware/auth';

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../deps';
 import { allLists } from '../../db/queries/lists';
 import { LIST_SLUG, listSettingsSchema } from '../../domain/list-settings';

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RateResult } from '../../domain/health';
 import { requireList } from '../../middleware/list';
 import { readListStats } from '../../services/stats';

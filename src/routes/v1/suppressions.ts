@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { suppressionReasons } from '../../db/schema';
 import { principalOf, requireKey } from '../../middleware/auth';
 import { addSuppression, liftSuppression, suppressionPage, suppressionView } from '../../services/suppressions';
