@@ -4,8 +4,8 @@ import type { OutboxMessage } from '../../src/db/schema';
 import { subscriptions } from '../../src/db/schema';
 
 /**
- * What a contract case needs from a runtime. Implemented by test/contract.test.ts (Node:
- * app.request over in-memory SQLite) and test/workers/contract.test.ts (workerd: the worker's
+ * What a contract case needs from a runtime. Implemented by test/contract/node.test.ts (Node:
+ * app.request over in-memory SQLite) and test/contract/workerd.test.ts (workerd: the worker's
  * fetch over a local D1), so one set of cases proves both runtimes answer the same.
  */
 export interface Harness {

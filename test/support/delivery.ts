@@ -4,7 +4,7 @@ import { apiKeys, changes, type Scope, subscriptions, suppressions } from '../..
 import { putList } from '../../src/db/queries/lists';
 import { sha256Hex } from '../../src/domain/ids';
 import type { SnsMessage } from '../../src/domain/sns';
-import { makeSnsCertificate } from './sns-cert';
+import { makeSnsCertificate } from './fakes/sns-cert';
 import { confirmTokenFor, signup, type TestApp } from './app';
 
 export const ADMIN = 'admin-token-for-tests-0123456789';

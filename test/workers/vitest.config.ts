@@ -29,7 +29,7 @@ export default defineConfig(async () => ({
   ],
   test: {
     root,
-    include: ['test/workers/**/*.test.ts'],
+    include: ['test/workers/**/*.test.ts', 'test/**/workerd.test.ts'],
     setupFiles: ['./test/workers/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { outboxStats } from '../../src/db/queries/outbox';
+import { outboxBatches } from '../../src/db/schema';
+import { openSqlite } from '../../src/db/sqlite';
+import { type ResendImitation, startResendImitation } from '../support/resend-imitation';
+import { type ServerProcess, spawnServer } from '../support/outbox-server';
+
+const cleanups: Array<() => Promise<unknown> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function start(env: Record<string, string>) {
+  const server = await spawnServer(env);
+  cleanups.push(() => server.kill('SIGKILL'));
+  return server;
+}
+
+/** Signs up new addresses from `workers` clients until stopped; answers the addresses that got 202. */
+function burst(server: ServerProcess, workers: number) {
+  const accepted: string[] = [];
+  let stopped = false;
+  let n = 0;
+  const run = async () => {
+    while (!stopped) {
+      const email = `burst-${n++}@example.com`;
+      try {
+        const res = await fetch(`http://127.0.0.1:${server.port}/lists/newsletter/subscribe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email }),
+        });
+        if (res.status === 202) accepted.push(email);
+        else if (!stopped) throw new Error(`signup answered ${res.status}: ${await res.text()}`);
+      } catch (err) {
+        if (!stopped) throw err;
+      }
+    }
+  };
+  const done = Promise.allSettled(Array.from({ length: workers }, run));
+  return { accepted, stop: () => void (stopped = true), done };
+}
+
+const until = async (check: () => boolean, timeoutMs: number, what: string) => {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('SIGKILL during a burst of signups', () => {
+  it('every signup that got 202 receives exactly one mail once the server is back on the same database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'listgate-crash-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // Latency keeps a provider request in flight most of the time, so the kill lands inside one.
+    const api: ResendImitation = await startResendImitation({ latencyMs: 300, rateLimitPerSecond: 2 });
+    cleanups.push(() => api.close());
+    const env = {
+      DATABASE_PATH: join(dir, 'listgate.db'),
+      MAIL_TRANSPORT: 'resend',
+      RESEND_API_KEY: 're_test',
+      RESEND_BASE_URL: api.baseUrl,
+      MAIL_FROM: 'listgate <news@example.com>',
+      TOKEN_SECRET: 'crash-test-secret-crash-test-secret!',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SIGNUP_BURST: '100000',
+      RATE_LIMIT_SIGNUP_PER_MINUTE: '100000',
+      RATE_LIMIT_LIST_PER_MINUTE: '100000',
+    };
+
+    const first = await start(env);
+    const signups = burst(first, 6);
+    await until(() => api.requests.length >= 2 && signups.accepted.length >= 150, 10_000, 'a busy outbox');
+    await until(() => api.requests.at(-1)?.outcome === 'pending', 5_000, 'a request in flight');
+    await first.kill('SIGKILL');
+    signups.stop();
+    await signups.done;
+    const accepted = [...signups.accepted];
+    const mailedBeforeKill = api.sent.length;
+    expect(accepted.length).toBeGreaterThan(mailedBeforeKill); // the restart has work left to do
+
+    const second = await start(env);
+    await until(() => accepted.every((a) => api.mailsTo(a).length > 0), 20_000, 'every accepted signup to be mailed');
+    await new Promise((r) => setTimeout(r, 1200)); // room for a duplicate to show up
+    expect(accepted.filter((a) => api.mailsTo(a).length !== 1)).toEqual([]);
+    const perRecipient = new Map<string, number>();
+    for (const m of api.sent) perRecipient.set(m.recipients[0], (perRecipient.get(m.recipients[0]) ?? 0) + 1);
+    expect([...perRecipient].filter(([, n]) => n > 1)).toEqual([]);
+    expect(api.requests.filter((r) => r.outcome === 'rate_limited')).toEqual([]);
+
+    // SIGTERM stops it cleanly: nothing left open or in doubt in the database it leaves behind.
+    await second.kill('SIGTERM');
+    const { db, close } = openSqlite(env.DATABASE_PATH);
+    cleanups.push(close);
+    expect(await db.select().from(outboxBatches).where(eq(outboxBatches.state, 'open')).all()).toEqual([]);
+    expect(await outboxStats(db)).toMatchObject({ queued: 0, failed: 0, sent: perRecipient.size });
+  }, 60_000);
+});
