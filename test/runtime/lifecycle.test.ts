@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { putList } from '../../src/db/queries/lists';
 import { purgeExpiredPending } from '../../src/db/queries/subscriptions';
-import { signup, testApp, type TestApp } from '../support/app';
+import { signup, type TestApp, testApp } from '../support/app';
 import { confirmJson, pendingSignup, subscriptionRow } from '../support/flow';
 
 const MINUTE = 60_000;
@@ -12,7 +12,7 @@ const rowCount = (t: TestApp) => (t.sqlite.sqlite.prepare('SELECT count(*) AS n 
 describe('pending signups past their token expiry', () => {
   it('are deleted by the purge job; confirmed ones and ones still in time stay', async () => {
     const t = await testApp({ CONFIRM_TTL_HOURS: '2' });
-    const token = await pendingSignup(t, 'kept@example.com');
+    const token = (await pendingSignup(t, 'kept@example.com')).confirm;
     await confirmJson(t, token);
     await pendingSignup(t, 'forgot@example.com');
     t.clock.advance(HOUR);
@@ -38,7 +38,7 @@ describe('pending signups past their token expiry', () => {
     await pendingSignup(t, 'retry@example.com');
     t.clock.advance(2 * HOUR);
     await purgeExpiredPending(t.deps.db, t.clock.now());
-    const fresh = await pendingSignup(t, 'retry@example.com');
+    const fresh = (await pendingSignup(t, 'retry@example.com')).confirm;
     expect((await confirmJson(t, fresh)).status).toBe(200);
   });
 });
@@ -85,7 +85,7 @@ describe('the confirmation mail cap per address', () => {
       await t.deliver();
       return t.mailer.sent.length;
     };
-    await confirmJson(t, await pendingSignup(t, 'back@example.com'));
+    await confirmJson(t, (await pendingSignup(t, 'back@example.com')).confirm);
     expect(await unsubscribeAndReturn()).toBe(2); // a minute after the first mail, not 15
     expect(await unsubscribeAndReturn()).toBe(3);
     expect(await unsubscribeAndReturn()).toBe(3); // the fourth in 24 hours waits
@@ -107,7 +107,7 @@ describe('the confirmation mail cap per address', () => {
 
   it('sends no mail to a confirmed address that signs up again', async () => {
     const t = await testApp();
-    await confirmJson(t, await pendingSignup(t, 'done@example.com'));
+    await confirmJson(t, (await pendingSignup(t, 'done@example.com')).confirm);
     t.clock.advance(HOUR);
     await signup(t, 'done@example.com');
     await t.deliver();

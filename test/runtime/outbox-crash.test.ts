@@ -7,7 +7,7 @@ import { outboxStats } from '../../src/db/queries/outbox';
 import { outboxBatches } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
 import { type ResendImitation, startResendImitation } from '../support/resend-imitation';
-import { type ServerProcess, spawnServer } from '../support/outbox-server';
+import { type ListeningServer, startListening } from '../support/server-process';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -15,13 +15,13 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string>) {
-  const server = await spawnServer(env);
+  const server = await startListening(env);
   cleanups.push(() => server.kill('SIGKILL'));
   return server;
 }
 
 /** Signs up new addresses from `workers` clients until stopped; answers the addresses that got 202. */
-function burst(server: ServerProcess, workers: number) {
+function burst(server: ListeningServer, workers: number) {
   const accepted: string[] = [];
   let stopped = false;
   let n = 0;

@@ -5,8 +5,8 @@ import { outboxStats } from '../../src/db/queries/outbox';
 import { subscriptions } from '../../src/db/schema';
 import { drainDue } from '../../src/mail/drain';
 import { type DrainLoop, startDrainLoop } from '../../src/mail/drain-loop';
-import { signup } from '../support/app';
 import { addressesFor, queueMails, resendHarness } from '../support/outbox';
+import { signup } from '../support/app';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { outboxStats } from '../../src/db/queries/outbox';
 import { drainDue } from '../../src/mail/drain';
 import { smtpMailer } from '../../src/mail/smtp';
-import { testApp } from '../support/app';
 import { queueMails } from '../support/outbox';
+import { testApp } from '../support/app';
 
 type Received = { from: string; to: string[]; raw: string };
 

@@ -1,9 +1,9 @@
 import { type DnsRecords, startDnsServer } from '../../support/fakes/dns';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeMxLookup } from '../../../src/mail/mx';
-import { signup, testApp } from '../../support/app';
-import { ADMIN } from '../../support/delivery';
 import { putList } from '../../../src/db/queries/lists';
+import { signup, testApp } from '../../support/app';
+import { ADMIN } from '../../support/operator';
 
 
 describe('signup address checks (opt-in)', () => {

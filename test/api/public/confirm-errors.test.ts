@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
-import { confirmForm, confirmJson, json, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
+import { confirmForm, confirmJson, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
+import { jsonHeaders } from '../../support/requests';
 
 const HOUR = 3_600_000;
 
 describe('POST /confirm with a bad, expired or foreign token', () => {
   it('answers a malformed or forged token with 400, as problem+json or as a page', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'bad@example.com');
+    const token = (await pendingSignup(t, 'bad@example.com')).confirm;
     const [h, p, s] = token.split('.');
     const forged = `${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     for (const bad of ['garbage', '', 42, null, forged]) {
@@ -27,7 +28,7 @@ describe('POST /confirm with a bad, expired or foreign token', () => {
 
   it('answers an expired token with 410, as problem+json or as a page, and confirms nothing', async () => {
     const t = await testApp({ CONFIRM_TTL_HOURS: '0.5' });
-    const token = await pendingSignup(t, 'late@example.com');
+    const token = (await pendingSignup(t, 'late@example.com')).confirm;
     t.clock.advance(31 * 60_000);
     const res = await confirmJson(t, token);
     expect(res.status).toBe(410);
@@ -50,7 +51,7 @@ describe('POST /confirm with a bad, expired or foreign token', () => {
 
   it('never writes a token into the request log', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'quiet@example.com');
+    const token = (await pendingSignup(t, 'quiet@example.com')).confirm;
     await t.app.request(`/confirm?token=${token}`);
     await t.app.request(`/confirm?token=${token}`, { method: 'POST', headers: { accept: 'application/json' } });
     await confirmJson(t, token);
@@ -69,7 +70,7 @@ describe('POST /confirm with a bad, expired or foreign token', () => {
 describe('a confirmation token after the subscription left', () => {
   it('answers 410 after an unsubscribe and changes nothing', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'left@example.com');
+    const token = (await pendingSignup(t, 'left@example.com')).confirm;
     await confirmJson(t, token);
     const unsub = subscriptionRow(t, 'left@example.com').unsub_token as string;
     await t.app.request(`/unsubscribe?token=${unsub}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -84,12 +85,12 @@ describe('a confirmation token after the subscription left', () => {
 
   it('answers 410 after a later signup renewed the subscription', async () => {
     const t = await testApp();
-    const old = await pendingSignup(t, 'renew@example.com');
+    const old = (await pendingSignup(t, 'renew@example.com')).confirm;
     await confirmJson(t, old);
     const unsub = subscriptionRow(t, 'renew@example.com').unsub_token as string;
-    await t.app.request(`/unsubscribe?token=${unsub}`, { method: 'POST', headers: { ...json }, body: '{}' });
+    await t.app.request(`/unsubscribe?token=${unsub}`, { method: 'POST', headers: { ...jsonHeaders }, body: '{}' });
     t.clock.advance(HOUR);
-    const fresh = await pendingSignup(t, 'renew@example.com');
+    const fresh = (await pendingSignup(t, 'renew@example.com')).confirm;
     expect(fresh).not.toBe(old);
     expect((await confirmJson(t, old)).status).toBe(410);
     expect(subscriptionRow(t, 'renew@example.com').state).toBe('pending');
@@ -98,9 +99,9 @@ describe('a confirmation token after the subscription left', () => {
 
   it('answers 410 after the address was suppressed', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'victim@example.com');
+    const token = (await pendingSignup(t, 'victim@example.com')).confirm;
     const notMe = t.mailer.sent[0].text.match(/\/not-me\?token=([\w.-]+)/)![1];
-    const stop = await t.app.request('/not-me', { method: 'POST', headers: json, body: JSON.stringify({ token: notMe }) });
+    const stop = await t.app.request('/not-me', { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ token: notMe }) });
     expect(stop.status).toBe(200);
     expect(subscriptionRow(t, 'victim@example.com').state).toBe('suppressed');
     const res = await confirmJson(t, token);

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { putList } from '../../../src/db/queries/lists';
 import { served, testApp } from '../../support/app';
-import { confirmForm, confirmJson, json, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
+import { confirmForm, confirmJson, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
+import { jsonHeaders } from '../../support/requests';
 
 const HOUR = 3_600_000;
 
 describe('GET /confirm', () => {
   it('shows a page whose button POSTs the token, and changes nothing', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'look@example.com');
+    const token = (await pendingSignup(t, 'look@example.com')).confirm;
     const before = snapshot(t);
     for (let i = 0; i < 3; i++) {
       const res = await t.app.request(`/confirm?token=${token}`, { headers: { accept: 'text/html' } });
@@ -23,7 +24,7 @@ describe('GET /confirm', () => {
 
   it('answers a bad or expired link with a page of the same status, never a 500', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'old@example.com');
+    const token = (await pendingSignup(t, 'old@example.com')).confirm;
     expect((await t.app.request('/confirm?token=garbage')).status).toBe(400);
     expect((await t.app.request('/confirm')).status).toBe(400);
     t.clock.advance(49 * HOUR);
@@ -37,7 +38,7 @@ describe('GET /confirm', () => {
 describe('POST /confirm', () => {
   it('confirms with the token as a form field and sends the browser 303 to the hosted page', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'form@example.com');
+    const token = (await pendingSignup(t, 'form@example.com')).confirm;
     t.clock.advance(5 * 60_000);
     const res = await t.app.request(
       '/confirm',
@@ -59,7 +60,7 @@ describe('POST /confirm', () => {
 
   it('confirms with the token as a JSON field and answers 200 {"status":"confirmed"}', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'json@example.com');
+    const token = (await pendingSignup(t, 'json@example.com')).confirm;
     const res = await confirmJson(t, token);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'confirmed' });
@@ -68,7 +69,7 @@ describe('POST /confirm', () => {
 
   it('confirms with the token as a multipart form field', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'multipart@example.com');
+    const token = (await pendingSignup(t, 'multipart@example.com')).confirm;
     const body = new FormData();
     body.set('token', token);
     const res = await t.app.request('/confirm', { method: 'POST', body });
@@ -78,7 +79,7 @@ describe('POST /confirm', () => {
 
   it('confirms with the token as a query parameter and no body', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'query@example.com');
+    const token = (await pendingSignup(t, 'query@example.com')).confirm;
     const res = await t.app.request(`/confirm?token=${token}`, { method: 'POST', headers: { accept: 'application/json' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'confirmed' });
@@ -88,7 +89,7 @@ describe('POST /confirm', () => {
   it("sends the browser to the list's redirect_confirmed when it has one", async () => {
     const t = await testApp();
     await putList(t.deps.db, 'shop', { name: 'Shop news', redirectConfirmed: 'https://shop.example/welcome' }, t.clock.now());
-    const token = await pendingSignup(t, 'buyer@example.com', { list: 'shop' });
+    const token = (await pendingSignup(t, 'buyer@example.com', { list: 'shop' })).confirm;
     const res = await confirmForm(t, token);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('https://shop.example/welcome');
@@ -97,7 +98,7 @@ describe('POST /confirm', () => {
 
   it('answers success again to a second POST and changes nothing', async () => {
     const t = await testApp();
-    const token = await pendingSignup(t, 'twice@example.com');
+    const token = (await pendingSignup(t, 'twice@example.com')).confirm;
     await confirmJson(t, token);
     const first = subscriptionRow(t, 'twice@example.com');
     const before = snapshot(t);
@@ -114,10 +115,10 @@ describe('POST /confirm', () => {
   it('records the rightmost X-Forwarded-For entry as the confirming address only when TRUST_PROXY=1', async () => {
     for (const [trust, expected] of [['1', /^198\.51\.100\.20$/], ['', /^(::ffff:)?127\.0\.0\.1$/]] as const) {
       const t = await testApp({ TRUST_PROXY: trust });
-      const token = await pendingSignup(t, 'proxied@example.com');
+      const token = (await pendingSignup(t, 'proxied@example.com')).confirm;
       const s = await served(t);
       try {
-        await fetch(`${s.base}/confirm`, { method: 'POST', headers: { ...json, 'x-forwarded-for': '10.9.9.9, 198.51.100.20' }, body: JSON.stringify({ token }) });
+        await fetch(`${s.base}/confirm`, { method: 'POST', headers: { ...jsonHeaders, 'x-forwarded-for': '10.9.9.9, 198.51.100.20' }, body: JSON.stringify({ token }) });
       } finally {
         await s.close();
       }
@@ -127,7 +128,7 @@ describe('POST /confirm', () => {
 
   it('confirms only the signup the token was issued for', async () => {
     const t = await testApp();
-    const tokenA = await pendingSignup(t, 'a@example.com');
+    const tokenA = (await pendingSignup(t, 'a@example.com')).confirm;
     await pendingSignup(t, 'b@example.com');
     await confirmJson(t, tokenA);
     expect(subscriptionRow(t, 'a@example.com').state).toBe('confirmed');

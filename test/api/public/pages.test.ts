@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { putList } from '../../../src/db/queries/lists';
-import { testApp, type TestApp } from '../../support/app';
+import { type TestApp, testApp } from '../../support/app';
 
 const browserPost = (t: TestApp, list: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
   t.app.request(

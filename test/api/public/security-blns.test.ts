@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp } from '../../support/app';
 import { naughtyStrings } from '../../support/hostile';
+import { testApp } from '../../support/app';
 import { env, expectCleanMail, expectHeld, expectNoPollution, probes } from '../../support/probes';
 
 afterEach(expectNoPollution);

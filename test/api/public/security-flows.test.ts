@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { purgeExpiredPending } from '../../../src/db/queries/subscriptions';
-import { signup, testApp } from '../../support/app';
-import { count, form, from, json, makeList, pendingSignup } from '../../support/security';
+import { from, signup, testApp } from '../../support/app';
+import { count, pendingSignup } from '../../support/flow';
+import { makeList } from '../../support/operator';
+import { formPost, jsonPost } from '../../support/requests';
 
 const lots = { RATE_LIMIT_SIGNUP_BURST: '1000', RATE_LIMIT_SIGNUP_PER_MINUTE: '1000', RATE_LIMIT_LIST_PER_MINUTE: '100000' };
 
@@ -68,7 +70,7 @@ describe('"this wasn\'t me"', () => {
     const t = await testApp(lots);
     await makeList(t, 'second');
     const { notMe } = await pendingSignup(t, 'bombed@example.com');
-    const press = await from(t, '192.0.2.1', '/not-me', form({ token: notMe }, { accept: 'text/html' }));
+    const press = await from(t, '192.0.2.1', '/not-me', formPost({ token: notMe }, { accept: 'text/html' }));
     expect(press.status).toBe(200);
     expect(await press.text()).toMatch(/won.t get any more|no more|stopped/i);
     expect(count(t, 'suppressions', "reason = 'not_me'")).toBe(1);
@@ -92,7 +94,7 @@ describe('"this wasn\'t me"', () => {
     t.clock.advance(3 * 24 * 3600_000);
     await purgeExpiredPending(t.deps.db, t.clock.now());
     expect(count(t, 'subscriptions', "key = 'late@example.com'")).toBe(0);
-    expect((await from(t, '192.0.2.4', '/not-me', json({ token: notMe }))).status).toBe(200);
+    expect((await from(t, '192.0.2.4', '/not-me', jsonPost({ token: notMe }))).status).toBe(200);
     expect(count(t, 'suppressions', "reason = 'not_me'")).toBe(1);
     const before = t.mailer.sent.length;
     await signup(t, 'late@example.com', { ip: '198.51.100.62' });
@@ -107,7 +109,7 @@ describe('"this wasn\'t me"', () => {
     t.clock.advance(16 * 60_000);
     await signup(t, 'queued@example.com', { list: 'second', ip: '198.51.100.61' });
     expect(count(t, 'outbox', "state = 'queued'")).toBe(1);
-    await from(t, '192.0.2.2', '/not-me', json({ token: notMe }));
+    await from(t, '192.0.2.2', '/not-me', jsonPost({ token: notMe }));
     const sentBefore = t.mailer.sent.length;
     await t.deliver();
     expect(t.mailer.sent.length).toBe(sentBefore);
@@ -117,14 +119,14 @@ describe('"this wasn\'t me"', () => {
     const t = await testApp();
     const { notMe, confirm } = await pendingSignup(t, 'twice@example.com');
     for (let i = 0; i < 2; i++) {
-      const res = await from(t, '192.0.2.3', '/not-me', json({ token: notMe }));
+      const res = await from(t, '192.0.2.3', '/not-me', jsonPost({ token: notMe }));
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: 'suppressed' });
     }
     expect(count(t, 'suppressions')).toBe(1);
     // A confirm token is not a not-me token, and the reverse.
-    expect((await from(t, '192.0.2.3', '/not-me', json({ token: confirm }))).status).toBe(400);
-    expect((await from(t, '192.0.2.3', '/confirm', json({ token: notMe }))).status).toBe(400);
-    expect((await from(t, '192.0.2.3', '/not-me', json({ token: `${notMe.slice(0, -2)}xx` }))).status).toBe(400);
+    expect((await from(t, '192.0.2.3', '/not-me', jsonPost({ token: confirm }))).status).toBe(400);
+    expect((await from(t, '192.0.2.3', '/confirm', jsonPost({ token: notMe }))).status).toBe(400);
+    expect((await from(t, '192.0.2.3', '/not-me', jsonPost({ token: `${notMe.slice(0, -2)}xx` }))).status).toBe(400);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { signup, testApp, type TestApp } from '../../support/app';
-import { count, form, from, json, makeList, pendingSignup } from '../../support/security';
+import { from, signup, type TestApp, testApp } from '../../support/app';
+import { count, pendingSignup } from '../../support/flow';
+import { makeList } from '../../support/operator';
+import { formPost, jsonPost } from '../../support/requests';
 
 const SITE = 'https://blog.example';
 
@@ -35,7 +37,7 @@ describe('CORS per list', () => {
   it('lets an allowed origin read the answer, and its 429 with Retry-After', async () => {
     const t = await testApp({ RATE_LIMIT_SIGNUP_BURST: '1' });
     await makeList(t, 'embedded', { allowedOrigins: [SITE] });
-    const post = (email: string) => from(t, '203.0.113.70', '/lists/embedded/subscribe', { ...json({ email }), headers: { 'content-type': 'application/json', origin: SITE } });
+    const post = (email: string) => from(t, '203.0.113.70', '/lists/embedded/subscribe', jsonPost({ email }, { origin: SITE }));
     const ok = await post('cors@example.com');
     expect(ok.status).toBe(202);
     expect(ok.headers.get('access-control-allow-origin')).toBe(SITE);
@@ -47,13 +49,13 @@ describe('CORS per list', () => {
 
   it('does not hand the answer to a script on a foreign origin, though the signup itself is taken', async () => {
     const t = await corsApp();
-    const res = await from(t, '203.0.113.71', '/lists/embedded/subscribe', { ...json({ email: 'x@example.com' }), headers: { 'content-type': 'application/json', origin: 'https://evil.example' } });
+    const res = await from(t, '203.0.113.71', '/lists/embedded/subscribe', jsonPost({ email: 'x@example.com' }, { origin: 'https://evil.example' }));
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('always accepts a plain form post from a foreign site', async () => {
     const t = await corsApp();
-    const res = await from(t, '203.0.113.72', '/lists/newsletter/subscribe', form({ email: 'plain@example.com' }, { origin: 'https://anywhere.example', referer: 'https://anywhere.example/page' }));
+    const res = await from(t, '203.0.113.72', '/lists/newsletter/subscribe', formPost({ email: 'plain@example.com' }, { origin: 'https://anywhere.example', referer: 'https://anywhere.example/page' }));
     expect(res.status).toBe(303);
     expect(count(t, 'subscriptions', "key = 'plain@example.com'")).toBe(1);
   });
@@ -64,15 +66,15 @@ type PageCase = { name: string; token: boolean; frameable: boolean; get: (t: Tes
 const pages: PageCase[] = [
   { name: 'signup page', token: false, frameable: true, get: (t) => t.app.request('/lists/newsletter') },
   { name: 'check-inbox page', token: false, frameable: true, get: (t) => t.app.request('/lists/newsletter/check-inbox') },
-  { name: 'signup 303', token: false, frameable: true, get: (t) => from(t, '203.0.113.80', '/lists/newsletter/subscribe', form({ email: 'h@example.com' })) },
-  { name: 'signup error page', token: false, frameable: true, get: (t) => from(t, '203.0.113.81', '/lists/newsletter/subscribe', form({ email: 'nope' })) },
+  { name: 'signup 303', token: false, frameable: true, get: (t) => from(t, '203.0.113.80', '/lists/newsletter/subscribe', formPost({ email: 'h@example.com' })) },
+  { name: 'signup error page', token: false, frameable: true, get: (t) => from(t, '203.0.113.81', '/lists/newsletter/subscribe', formPost({ email: 'nope' })) },
   { name: 'confirm page', token: true, frameable: false, get: async (t) => t.app.request(`/confirm?token=${(await pendingSignup(t, 'c@example.com')).confirm}`) },
-  { name: 'confirm 303', token: true, frameable: false, get: async (t) => from(t, '192.0.2.9', '/confirm', form({ token: (await pendingSignup(t, 'c2@example.com')).confirm })) },
+  { name: 'confirm 303', token: true, frameable: false, get: async (t) => from(t, '192.0.2.9', '/confirm', formPost({ token: (await pendingSignup(t, 'c2@example.com')).confirm })) },
   { name: 'invalid link page', token: true, frameable: false, get: (t) => t.app.request('/confirm?token=abc') },
   { name: 'unsubscribe page', token: true, frameable: false, get: async (t) => t.app.request(`/unsubscribe?token=${(await pendingSignup(t, 'u@example.com')).unsub}`) },
-  { name: 'unsubscribed page', token: true, frameable: false, get: async (t) => { const { unsub } = await pendingSignup(t, 'u2@example.com'); return from(t, '192.0.2.9', `/unsubscribe?token=${unsub}`, form({})); } },
+  { name: 'unsubscribed page', token: true, frameable: false, get: async (t) => { const { unsub } = await pendingSignup(t, 'u2@example.com'); return from(t, '192.0.2.9', `/unsubscribe?token=${unsub}`, formPost({})); } },
   { name: 'not-me page', token: true, frameable: false, get: async (t) => t.app.request(`/not-me?token=${(await pendingSignup(t, 'n@example.com')).notMe}`) },
-  { name: 'not-me done page', token: true, frameable: false, get: async (t) => from(t, '192.0.2.9', '/not-me', form({ token: (await pendingSignup(t, 'n2@example.com')).notMe })) },
+  { name: 'not-me done page', token: true, frameable: false, get: async (t) => from(t, '192.0.2.9', '/not-me', formPost({ token: (await pendingSignup(t, 'n2@example.com')).notMe })) },
   { name: 'confirmed page', token: false, frameable: false, get: (t) => t.app.request('/confirmed?list=newsletter') },
   { name: 'not found page', token: false, frameable: false, get: (t) => t.app.request('/nothing-here') },
   { name: 'JSON problem', token: false, frameable: true, get: (t) => signup(t, 'broken') },

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp } from '../../support/app';
-import { count, pendingSignup } from '../../support/security';
 import { allHostileStrings, brokenMultipart, hostileJsonBodies, oversizeAndOddBodies } from '../../support/hostile';
-import { env, expectCleanMail, expectHeld, expectNoPollution, IP, jsonPost, probes, sub } from '../../support/probes';
+import { testApp } from '../../support/app';
+import { count, pendingSignup } from '../../support/flow';
+import { jsonPost } from '../../support/requests';
+import { env, expectCleanMail, expectHeld, expectNoPollution, IP, probes, sub } from '../../support/probes';
 
 afterEach(expectNoPollution);
 

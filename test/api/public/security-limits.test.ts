@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { served, signup, testApp } from '../../support/app';
 import { rateKeyOf } from '../../../src/middleware/rate-limit';
-import { count, form, from, json, makeList, multipart, pendingSignup } from '../../support/security';
+import { from, served, signup, testApp } from '../../support/app';
+import { count, pendingSignup } from '../../support/flow';
+import { makeList } from '../../support/operator';
+import { formPost, jsonPost, multipartPost } from '../../support/requests';
 
 const subscribe = '/lists/newsletter/subscribe';
 
@@ -30,9 +32,9 @@ describe('rate limits answer 429 with Retry-After', () => {
 
   it('applies the same limit to form, multipart and JSON posts, and a browser gets a page with Retry-After', async () => {
     const t = await testApp({ RATE_LIMIT_SIGNUP_BURST: '2' });
-    expect((await from(t, '203.0.113.5', subscribe, json({ email: 'a@example.com' }))).status).toBe(202);
-    expect((await from(t, '203.0.113.5', subscribe, multipart({ email: 'b@example.com' }, { accept: 'application/json' }))).status).toBe(202);
-    const page = await from(t, '203.0.113.5', subscribe, form({ email: 'c@example.com' }, { accept: 'text/html' }));
+    expect((await from(t, '203.0.113.5', subscribe, jsonPost({ email: 'a@example.com' }))).status).toBe(202);
+    expect((await from(t, '203.0.113.5', subscribe, multipartPost({ email: 'b@example.com' }, { accept: 'application/json' }))).status).toBe(202);
+    const page = await from(t, '203.0.113.5', subscribe, formPost({ email: 'c@example.com' }, { accept: 'text/html' }));
     expect(page.status).toBe(429);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
@@ -73,18 +75,18 @@ describe('rate limits answer 429 with Retry-After', () => {
     const t = await testApp({ RATE_LIMIT_ACTION_PER_MINUTE: '3' });
     const tokens = await pendingSignup(t, 'act@example.com');
     const ip = '192.0.2.77';
-    expect((await from(t, ip, '/confirm', json({ token: tokens.confirm }))).status).toBe(200);
-    expect((await from(t, ip, '/confirm', json({ token: 'garbage' }))).status).toBe(400);
-    expect((await from(t, ip, `/unsubscribe?token=${tokens.unsub}`, form({ token: tokens.unsub }))).status).toBe(200);
+    expect((await from(t, ip, '/confirm', jsonPost({ token: tokens.confirm }))).status).toBe(200);
+    expect((await from(t, ip, '/confirm', jsonPost({ token: 'garbage' }))).status).toBe(400);
+    expect((await from(t, ip, `/unsubscribe?token=${tokens.unsub}`, formPost({ token: tokens.unsub }))).status).toBe(200);
     for (const path of ['/confirm', `/unsubscribe?token=${tokens.unsub}`, '/not-me']) {
-      const res = await from(t, ip, path, json({ token: tokens.notMe }));
+      const res = await from(t, ip, path, jsonPost({ token: tokens.notMe }));
       expect(res.status, path).toBe(429);
       expect(Number(res.headers.get('retry-after')), path).toBe(20);
     }
     expect(count(t, 'suppressions')).toBe(0);
     // The pages behind GET stay reachable, and another client is not affected.
     expect((await from(t, ip, `/not-me?token=${tokens.notMe}`)).status).toBe(200);
-    expect((await from(t, '192.0.2.78', '/not-me', json({ token: tokens.notMe }))).status).toBe(200);
+    expect((await from(t, '192.0.2.78', '/not-me', jsonPost({ token: tokens.notMe }))).status).toBe(200);
   });
 
   it('never refuses an RFC 8058 one-click unsubscribe from a mailbox provider', async () => {
@@ -92,7 +94,7 @@ describe('rate limits answer 429 with Retry-After', () => {
     const provider = '209.85.220.41';
     for (let i = 0; i < 4; i++) {
       const { unsub } = await pendingSignup(t, `oc${i}@example.com`);
-      const res = await from(t, provider, `/unsubscribe?token=${unsub}`, form({ 'List-Unsubscribe': 'One-Click' }));
+      const res = await from(t, provider, `/unsubscribe?token=${unsub}`, formPost({ 'List-Unsubscribe': 'One-Click' }));
       expect(res.status).toBe(200);
     }
     expect(count(t, 'subscriptions', "state = 'unsubscribed'")).toBe(4);
@@ -118,7 +120,7 @@ describe('rate limits answer 429 with Retry-After', () => {
   it('ignores X-Forwarded-For without TRUST_PROXY', async () => {
     const t = await testApp({ RATE_LIMIT_SIGNUP_BURST: '1' });
     const post = (email: string, xff: string) =>
-      t.app.request(subscribe, { ...json({ email }), headers: { 'content-type': 'application/json', 'x-forwarded-for': xff } }, { clientIp: '203.0.113.3' });
+      t.app.request(subscribe, jsonPost({ email }, { 'x-forwarded-for': xff }), { clientIp: '203.0.113.3' });
     expect((await post('q1@example.com', '198.51.100.1')).status).toBe(202);
     expect((await post('q2@example.com', '198.51.100.2')).status).toBe(429);
   });
@@ -126,9 +128,9 @@ describe('rate limits answer 429 with Retry-After', () => {
 
 describe('honeypot', () => {
   const bodies = {
-    form: (f: Record<string, string>) => form(f),
-    multipart: (f: Record<string, string>) => multipart(f),
-    json: (f: Record<string, string>) => json(f),
+    form: (f: Record<string, string>) => formPost(f),
+    multipart: (f: Record<string, string>) => multipartPost(f),
+    json: (f: Record<string, string>) => jsonPost(f),
   };
   for (const [kind, body] of Object.entries(bodies)) {
     it(`answers a filled _gotcha in ${kind} exactly like a success and stores nothing`, async () => {
@@ -147,14 +149,14 @@ describe('honeypot', () => {
 
   it('treats an empty _gotcha as a person', async () => {
     const t = await testApp();
-    await from(t, '203.0.113.22', subscribe, form({ email: 'empty@example.com', _gotcha: '' }));
+    await from(t, '203.0.113.22', subscribe, formPost({ email: 'empty@example.com', _gotcha: '' }));
     expect(count(t, 'subscriptions', "key = 'empty@example.com'")).toBe(1);
   });
 
   it('is still rate limited, so a trap cannot be told from a real signup by its answer', async () => {
     const t = await testApp({ RATE_LIMIT_SIGNUP_BURST: '1' });
-    await from(t, '203.0.113.23', subscribe, json({ email: 'first@example.com' }));
-    const bot = await from(t, '203.0.113.23', subscribe, json({ email: 'bot@example.com', _gotcha: 'x' }));
+    await from(t, '203.0.113.23', subscribe, jsonPost({ email: 'first@example.com' }));
+    const bot = await from(t, '203.0.113.23', subscribe, jsonPost({ email: 'bot@example.com', _gotcha: 'x' }));
     expect(bot.status).toBe(429);
   });
 });

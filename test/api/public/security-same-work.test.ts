@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { signup, testApp } from '../../support/app';
-import { form, from, json, pendingSignup } from '../../support/security';
+import { from, signup, testApp } from '../../support/app';
+import { pendingSignup } from '../../support/flow';
+import { formPost, jsonPost } from '../../support/requests';
 
 describe('a signup takes the same work whatever the address state', () => {
   it('runs the same SQL statements, the same outbox wake and no mail call for new, pending, confirmed, unsubscribed and suppressed', async () => {
@@ -9,11 +10,11 @@ describe('a signup takes the same work whatever the address state', () => {
     // Prepare one address in each state.
     await pendingSignup(t, 'pending@example.com');
     const confirmed = await pendingSignup(t, 'confirmed@example.com');
-    await from(t, '192.0.2.1', '/confirm', json({ token: confirmed.confirm }));
+    await from(t, '192.0.2.1', '/confirm', jsonPost({ token: confirmed.confirm }));
     const unsub = await pendingSignup(t, 'unsub@example.com');
-    await from(t, '192.0.2.1', `/unsubscribe?token=${unsub.unsub}`, form({ 'List-Unsubscribe': 'One-Click' }));
+    await from(t, '192.0.2.1', `/unsubscribe?token=${unsub.unsub}`, formPost({ 'List-Unsubscribe': 'One-Click' }));
     const suppressed = await pendingSignup(t, 'suppressed@example.com');
-    await from(t, '192.0.2.1', '/not-me', json({ token: suppressed.notMe }));
+    await from(t, '192.0.2.1', '/not-me', jsonPost({ token: suppressed.notMe }));
     const states = t.sqlite.sqlite.prepare('SELECT key, state FROM subscriptions ORDER BY key').all();
     expect(states).toEqual([
       { key: 'confirmed@example.com', state: 'confirmed' },

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../../support/app';
-import { count, json, pendingSignup } from '../../support/security';
+import { type TestApp, testApp } from '../../support/app';
+import { count, pendingSignup } from '../../support/flow';
+import { jsonPost } from '../../support/requests';
 
 const SECRET = 'test-secret-test-secret-test-secret!!'; // testApp's TOKEN_SECRET
 const key = new TextEncoder().encode(SECRET);
@@ -31,7 +32,7 @@ describe('confirmation tokens are pinned to HS256 with our key', () => {
     const id = await pendingId(t);
     const none = new UnsecuredJWT({ list: 'newsletter', purpose: 'confirm' }).setIssuer('listgate').setAudience('listgate:subscriber').setSubject(id).setExpirationTime('1h').encode();
     for (const token of [none, `${none}AAAA`]) {
-      const res = await t.app.request('/confirm', json({ token }), { clientIp: '192.0.2.5' });
+      const res = await t.app.request('/confirm', jsonPost({ token }), { clientIp: '192.0.2.5' });
       expect(res.status).toBe(400);
     }
     expect(count(t, 'subscriptions', "state = 'confirmed'")).toBe(0);
@@ -41,7 +42,7 @@ describe('confirmation tokens are pinned to HS256 with our key', () => {
     const t = await testApp();
     const id = await pendingId(t);
     for (const alg of ['HS384', 'HS512']) {
-      const res = await t.app.request('/confirm', json({ token: await forge(t, id, alg) }), { clientIp: '192.0.2.5' });
+      const res = await t.app.request('/confirm', jsonPost({ token: await forge(t, id, alg) }), { clientIp: '192.0.2.5' });
       expect(res.status, alg).toBe(400);
     }
     expect(count(t, 'subscriptions', "state = 'confirmed'")).toBe(0);
@@ -54,11 +55,11 @@ describe('confirmation tokens are pinned to HS256 with our key', () => {
     const [, payload, signature] = good.split('.');
     for (const alg of ['RS256', 'ES256', 'PS256', 'EdDSA']) {
       const header = base64url.encode(JSON.stringify({ alg, kid, typ: 'JWT' }));
-      const res = await t.app.request('/confirm', json({ token: `${header}.${payload}.${signature}` }), { clientIp: '192.0.2.5' });
+      const res = await t.app.request('/confirm', jsonPost({ token: `${header}.${payload}.${signature}` }), { clientIp: '192.0.2.5' });
       expect(res.status, alg).toBe(400);
     }
     // The control: the same claims properly signed do confirm.
-    expect((await t.app.request('/confirm', json({ token: good }), { clientIp: '192.0.2.5' })).status).toBe(200);
+    expect((await t.app.request('/confirm', jsonPost({ token: good }), { clientIp: '192.0.2.5' })).status).toBe(200);
   });
 
   it('refuses an unknown or missing kid, and a token signed with another key', async () => {
@@ -71,7 +72,7 @@ describe('confirmation tokens are pinned to HS256 with our key', () => {
       await claims().setProtectedHeader({ alg: 'HS256' }).sign(key),
       await claims().setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode('another-secret-another-secret-another!')),
     ];
-    for (const token of tokens) expect((await t.app.request('/confirm', json({ token }), { clientIp: '192.0.2.5' })).status).toBe(400);
+    for (const token of tokens) expect((await t.app.request('/confirm', jsonPost({ token }), { clientIp: '192.0.2.5' })).status).toBe(400);
     expect(count(t, 'subscriptions', "state = 'confirmed'")).toBe(0);
   });
 });

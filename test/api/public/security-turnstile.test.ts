@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp } from '../../support/app';
-import { count, form, from, json, makeList, multipart } from '../../support/security';
 import { closedPortUrl, startSiteverify } from '../../support/fakes/siteverify';
+import { from, testApp } from '../../support/app';
+import { count } from '../../support/flow';
+import { makeList } from '../../support/operator';
+import { formPost, jsonPost, multipartPost } from '../../support/requests';
 
 const SECRET = '0x4AAAAAAAtest-secret';
 const path = '/lists/guarded/subscribe';
@@ -23,7 +25,7 @@ describe('Turnstile against a local siteverify', () => {
     verifier.setMode('pass');
     const t = await guardedApp();
     const before = verifier.requests.length;
-    const res = await from(t, '203.0.113.44', path, json({ email: 'ok@example.com', 'cf-turnstile-response': 'pass-123' }));
+    const res = await from(t, '203.0.113.44', path, jsonPost({ email: 'ok@example.com', 'cf-turnstile-response': 'pass-123' }));
     expect(res.status).toBe(202);
     expect(verifier.requests.slice(before)).toEqual([{ secret: SECRET, response: 'pass-123', remoteip: '203.0.113.44' }]);
     expect(count(t, 'subscriptions', "key = 'ok@example.com'")).toBe(1);
@@ -32,8 +34,8 @@ describe('Turnstile against a local siteverify', () => {
   it('verifies form and multipart posts the same way', async () => {
     verifier.setMode('pass');
     const t = await guardedApp();
-    expect((await from(t, '203.0.113.45', path, form({ email: 'f@example.com', 'cf-turnstile-response': 'pass-f' }))).status).toBe(303);
-    const mp = await from(t, '203.0.113.46', path, multipart({ email: 'm@example.com', 'cf-turnstile-response': 'nope' }, { accept: 'application/json' }));
+    expect((await from(t, '203.0.113.45', path, formPost({ email: 'f@example.com', 'cf-turnstile-response': 'pass-f' }))).status).toBe(303);
+    const mp = await from(t, '203.0.113.46', path, multipartPost({ email: 'm@example.com', 'cf-turnstile-response': 'nope' }, { accept: 'application/json' }));
     expect(mp.status).toBe(422);
     expect(count(t, 'subscriptions')).toBe(1);
   });
@@ -41,7 +43,7 @@ describe('Turnstile against a local siteverify', () => {
   it('refuses a token the verifier fails with 422 naming the field, and stores nothing', async () => {
     verifier.setMode('fail');
     const t = await guardedApp();
-    const res = await from(t, '203.0.113.47', path, json({ email: 'bad@example.com', 'cf-turnstile-response': 'pass-but-rejected' }));
+    const res = await from(t, '203.0.113.47', path, jsonPost({ email: 'bad@example.com', 'cf-turnstile-response': 'pass-but-rejected' }));
     expect(res.status).toBe(422);
     expect(((await res.json()) as any).errors).toEqual([expect.objectContaining({ field: 'cf-turnstile-response', code: 'captcha_failed' })]);
     expect(count(t, 'subscriptions')).toBe(0);
@@ -53,7 +55,7 @@ describe('Turnstile against a local siteverify', () => {
     verifier.setMode('pass');
     const t = await guardedApp();
     const before = verifier.requests.length;
-    const res = await from(t, '203.0.113.48', path, json({ email: 'none@example.com' }));
+    const res = await from(t, '203.0.113.48', path, jsonPost({ email: 'none@example.com' }));
     expect(res.status).toBe(422);
     expect(((await res.json()) as any).errors[0]).toMatchObject({ field: 'cf-turnstile-response', code: 'required' });
     expect(verifier.requests.length).toBe(before);
@@ -61,7 +63,7 @@ describe('Turnstile against a local siteverify', () => {
 
   it('refuses with 503 and Retry-After when the verifier is unreachable (closed port), never accepting blindly', async () => {
     const t = await guardedApp(await closedPortUrl());
-    const res = await from(t, '203.0.113.49', path, json({ email: 'down@example.com', 'cf-turnstile-response': 'pass-1' }));
+    const res = await from(t, '203.0.113.49', path, jsonPost({ email: 'down@example.com', 'cf-turnstile-response': 'pass-1' }));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('30');
     expect(((await res.json()) as any).detail).toMatch(/challenge could not be checked/);
@@ -72,7 +74,7 @@ describe('Turnstile against a local siteverify', () => {
     verifier.setMode('hang');
     const t = await guardedApp();
     const started = Date.now();
-    const res = await from(t, '203.0.113.50', path, json({ email: 'slow@example.com', 'cf-turnstile-response': 'pass-1' }));
+    const res = await from(t, '203.0.113.50', path, jsonPost({ email: 'slow@example.com', 'cf-turnstile-response': 'pass-1' }));
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(count(t, 'subscriptions')).toBe(0);
@@ -82,7 +84,7 @@ describe('Turnstile against a local siteverify', () => {
     const t = await guardedApp();
     for (const mode of ['error', 'garbage'] as const) {
       verifier.setMode(mode);
-      const res = await from(t, '203.0.113.51', path, json({ email: `${mode}@example.com`, 'cf-turnstile-response': 'pass-1' }));
+      const res = await from(t, '203.0.113.51', path, jsonPost({ email: `${mode}@example.com`, 'cf-turnstile-response': 'pass-1' }));
       expect(res.status, mode).toBe(503);
     }
     expect(count(t, 'subscriptions')).toBe(0);
@@ -92,7 +94,7 @@ describe('Turnstile against a local siteverify', () => {
     verifier.setMode('fail');
     const t = await guardedApp();
     const before = verifier.requests.length;
-    expect((await from(t, '203.0.113.52', '/lists/newsletter/subscribe', json({ email: 'plain@example.com' }))).status).toBe(202);
+    expect((await from(t, '203.0.113.52', '/lists/newsletter/subscribe', jsonPost({ email: 'plain@example.com' }))).status).toBe(202);
     expect(verifier.requests.length).toBe(before);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confirmTokenFor, signup, testApp } from '../../support/app';
+import { signup, testApp } from '../../support/app';
+import { confirmTokenFor } from '../../support/mail';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
@@ -60,7 +61,7 @@ describe('POST /lists/{list}/subscribe', () => {
     await record(await signup(t, 'same@example.com')); // new
     await record(await signup(t, 'same@example.com')); // pending
     await t.deliver();
-    const token = confirmTokenFor(t.mailer, 'same@example.com');
+    const token = confirmTokenFor(t.mailer.sent, 'same@example.com');
     await t.app.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
     await record(await signup(t, 'same@example.com')); // confirmed
     const unsub = t.sqlite.sqlite.prepare("SELECT unsub_token FROM subscriptions WHERE key = 'same@example.com'").get() as { unsub_token: string };
@@ -74,7 +75,7 @@ describe('POST /lists/{list}/subscribe', () => {
     const t = await testApp();
     await signup(t, 'again@example.com');
     await t.deliver();
-    await t.app.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: confirmTokenFor(t.mailer, 'again@example.com') }) });
+    await t.app.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: confirmTokenFor(t.mailer.sent, 'again@example.com') }) });
     const unsub = t.sqlite.sqlite.prepare("SELECT unsub_token FROM subscriptions").get() as { unsub_token: string };
     await t.app.request(`/unsubscribe?token=${unsub.unsub_token}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     t.clock.advance(16 * 60_000);

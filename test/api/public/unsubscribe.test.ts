@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../../support/app';
-import { confirmJson, formHeaders, json, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
+import { type TestApp, testApp } from '../../support/app';
+import { confirmJson, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
+import { formHeaders, jsonHeaders } from '../../support/requests';
 
 /** A confirmed subscriber; answers the opaque unsubscribe token kept with the subscription. */
 async function confirmed(t: TestApp, email: string): Promise<string> {
-  const res = await confirmJson(t, await pendingSignup(t, email));
+  const res = await confirmJson(t, (await pendingSignup(t, email)).confirm);
   expect(res.status).toBe(200);
   return subscriptionRow(t, email).unsub_token as string;
 }
@@ -89,12 +90,12 @@ describe('POST /unsubscribe', () => {
   it('answers JSON callers {"status":"unsubscribed"}, and a repeat answers the same and changes nothing', async () => {
     const t = await testApp();
     const token = await confirmed(t, 'repeat@example.com');
-    const first = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: json, body: '{}' });
+    const first = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: jsonHeaders, body: '{}' });
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ status: 'unsubscribed' });
     const before = snapshot(t);
     t.clock.advance(60_000);
-    const again = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: json, body: '{}' });
+    const again = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: jsonHeaders, body: '{}' });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ status: 'unsubscribed' });
     expect(snapshot(t)).toBe(before);
@@ -102,7 +103,7 @@ describe('POST /unsubscribe', () => {
 
   it('unsubscribes a pending signup too, so its confirmation link stops working', async () => {
     const t = await testApp();
-    const confirmToken = await pendingSignup(t, 'early@example.com');
+    const confirmToken = (await pendingSignup(t, 'early@example.com')).confirm;
     const token = subscriptionRow(t, 'early@example.com').unsub_token as string;
     expect((await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: formHeaders, body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
     expect((await confirmJson(t, confirmToken)).status).toBe(410);
@@ -119,11 +120,11 @@ describe('POST /unsubscribe', () => {
   it('answers a bad token with 400 problem+json for JSON callers, never a 500', async () => {
     const t = await testApp();
     for (const q of ['?token=u_' + 'y'.repeat(32), '?token=%00', '']) {
-      const res = await t.app.request(`/unsubscribe${q}`, { method: 'POST', headers: json, body: '{}' });
+      const res = await t.app.request(`/unsubscribe${q}`, { method: 'POST', headers: jsonHeaders, body: '{}' });
       expect(res.status, q).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
-    const weird = await t.app.request('/unsubscribe', { method: 'POST', headers: json, body: JSON.stringify({ token: { $ne: null } }) });
+    const weird = await t.app.request('/unsubscribe', { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ token: { $ne: null } }) });
     expect(weird.status).toBe(400);
   });
 });
@@ -134,20 +135,20 @@ describe('RATE_LIMIT_ACTION_PER_MINUTE', () => {
     const token = await confirmed(t, 'limit@example.com');
     const from = (ip: string) => ({ clientIp: ip });
     for (let i = 0; i < 3; i++) {
-      const res = await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.50'));
+      const res = await t.app.request('/confirm', { method: 'POST', headers: jsonHeaders, body: '{"token":"guess"}' }, from('192.0.2.50'));
       expect(res.status).toBe(400);
     }
-    const limited = await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.50'));
+    const limited = await t.app.request('/confirm', { method: 'POST', headers: jsonHeaders, body: '{"token":"guess"}' }, from('192.0.2.50'));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const page = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: formHeaders, body: `token=${token}` }, from('192.0.2.50'));
     expect(page.status).toBe(429);
     expect(subscriptionRow(t, 'limit@example.com').state).toBe('confirmed');
     // Another client is not affected; a mailbox provider's one-click POST goes through.
-    expect((await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.51'))).status).toBe(400);
+    expect((await t.app.request('/confirm', { method: 'POST', headers: jsonHeaders, body: '{"token":"guess"}' }, from('192.0.2.51'))).status).toBe(400);
     const oneClick = await t.app.request(`/unsubscribe?token=${token}`, { method: 'POST', headers: formHeaders, body: 'List-Unsubscribe=One-Click' }, from('192.0.2.50'));
     expect(oneClick.status).toBe(200);
     t.clock.advance(60_000);
-    expect((await t.app.request('/confirm', { method: 'POST', headers: json, body: '{"token":"guess"}' }, from('192.0.2.50'))).status).toBe(400);
+    expect((await t.app.request('/confirm', { method: 'POST', headers: jsonHeaders, body: '{"token":"guess"}' }, from('192.0.2.50'))).status).toBe(400);
   });
 });

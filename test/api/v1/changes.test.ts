@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
-import { ADMIN, adminEnv, api, confirmed, makeKey, pending, type Json } from '../../support/operator';
+import { confirmed, pendingSignup } from '../../support/flow';
+import { ADMIN, adminEnv, api, type Json, makeKey } from '../../support/operator';
 
 type Feed = { data: Array<{ seq: number; type: string; email: string | null; at: string }>; next: number };
 const feed = async (t: Awaited<ReturnType<typeof testApp>>, query = '', key = ADMIN) => {
@@ -14,7 +15,7 @@ describe('GET /v1/lists/{list}/changes', () => {
     const t = await testApp(adminEnv);
     expect(await feed(t)).toEqual({ data: [], next: 0 });
     await confirmed(t, 'a@example.com');
-    await pending(t, 'quiet@example.com');
+    await pendingSignup(t, 'quiet@example.com');
     await confirmed(t, 'b@example.com');
     await api(t, 'POST', '/v1/lists/newsletter/subscribers/a@example.com/unsubscribe', ADMIN);
     const all = await feed(t);
@@ -68,7 +69,7 @@ describe('GET /v1/subscribers/{email}', () => {
     const t = await testApp(adminEnv);
     await api(t, 'PUT', '/v1/lists/other', ADMIN, { name: 'Other' });
     await confirmed(t, 'Ada@Example.com', { name: 'Ada' });
-    await pending(t, 'ada@example.com', { list: 'other' });
+    await pendingSignup(t, 'ada@example.com', { list: 'other' });
     const res = await api(t, 'GET', `/v1/subscribers/${encodeURIComponent('ADA@example.COM')}`, ADMIN);
     expect(res.status).toBe(200);
     const body = await res.json<Json>();

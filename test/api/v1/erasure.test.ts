@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { purgeExpiredPending } from '../../../src/db/queries/subscriptions';
-import { signup, testApp, type TestApp } from '../../support/app';
-import { ADMIN, confirmed, feed, json } from '../../support/delivery';
+import { signup, type TestApp, testApp } from '../../support/app';
+import { confirmed } from '../../support/flow';
+import { ADMIN, api, feed } from '../../support/operator';
 
 const env = { ADMIN_TOKEN: ADMIN };
 const count = (t: TestApp, sql: string) => (t.sqlite.sqlite.prepare(sql).get() as { n: number }).n;
@@ -25,7 +26,7 @@ describe('erasure leaves no address behind, whatever happened before', () => {
     expect((await signup(t, 'e@example.com')).status).toBe(202); // renewed: pending again
     t.clock.advance(49 * 3600_000);
     await purgeExpiredPending(t.deps.db, t.clock.now());
-    const res = await json(t, 'DELETE', '/v1/subscribers/e@example.com');
+    const res = await api(t, 'DELETE', '/v1/subscribers/e@example.com');
     expect(await res.json()).toEqual({ status: 'erased', lists: 1 });
     expect(await feed(t, 1)).toEqual([
       { type: 'confirmed', email: null },
@@ -48,9 +49,9 @@ describe('erasure leaves no address behind, whatever happened before', () => {
   it('keeps only the keyed hash in the audit log of lookups and operator unsubscribes', async () => {
     const t = await testApp(env);
     await confirmed(t, 'audit@example.com');
-    expect((await json(t, 'GET', '/v1/subscribers/audit@example.com')).status).toBe(200);
-    expect((await json(t, 'POST', '/v1/lists/newsletter/subscribers/audit@example.com/unsubscribe')).status).toBe(200);
-    expect((await json(t, 'DELETE', '/v1/subscribers/audit@example.com')).status).toBe(200);
+    expect((await api(t, 'GET', '/v1/subscribers/audit@example.com')).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/lists/newsletter/subscribers/audit@example.com/unsubscribe')).status).toBe(200);
+    expect((await api(t, 'DELETE', '/v1/subscribers/audit@example.com')).status).toBe(200);
     const log = JSON.stringify(t.sqlite.sqlite.prepare('SELECT * FROM audit_log').all());
     expect(log).toContain('subscriber.lookup');
     expect(log).not.toContain('audit@example.com');
@@ -62,8 +63,8 @@ describe('the changes feed speaks only of addresses a mailer could have exported
     const t = await testApp(env);
     await signup(t, 'pend@example.com');
     await signup(t, 'pend2@example.com');
-    expect((await json(t, 'POST', '/v1/events', { type: 'unsubscribe', email: 'pend@example.com' })).status).toBe(200);
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'pend2@example.com' })).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', ADMIN, { type: 'unsubscribe', email: 'pend@example.com' })).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', ADMIN, { type: 'complaint', email: 'pend2@example.com' })).status).toBe(200);
     expect(await feed(t, 1)).toEqual([]);
   });
 
@@ -71,7 +72,7 @@ describe('the changes feed speaks only of addresses a mailer could have exported
     const t = await testApp(env);
     await confirmed(t, 'c@example.com');
     await oneClick(t, 'c@example.com');
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'c@example.com' })).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', ADMIN, { type: 'complaint', email: 'c@example.com' })).status).toBe(200);
     expect((await feed(t, 1)).map((e) => e.type)).toEqual(['confirmed', 'unsubscribed', 'suppressed']);
   });
 
@@ -80,7 +81,7 @@ describe('the changes feed speaks only of addresses a mailer could have exported
     await confirmed(t, 'q1@example.com');
     await confirmed(t, 'q2@example.com');
     const top = (t.sqlite.sqlite.prepare("SELECT confirm_seq AS s FROM subscriptions WHERE email = 'q2@example.com'").get() as { s: number }).s;
-    expect((await json(t, 'DELETE', '/v1/subscribers/q2@example.com')).status).toBe(200);
+    expect((await api(t, 'DELETE', '/v1/subscribers/q2@example.com')).status).toBe(200);
     await confirmed(t, 'q3@example.com');
     const next = (t.sqlite.sqlite.prepare("SELECT confirm_seq AS s FROM subscriptions WHERE email = 'q3@example.com'").get() as { s: number }).s;
     expect(next).toBeGreaterThan(top);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryEvents, listDaily } from '../../../src/db/schema';
 import { signup, testApp } from '../../support/app';
-import { ADMIN, apiKey, confirmed, feed, json, makeList, states, suppressionRows } from '../../support/delivery';
+import { confirmed } from '../../support/flow';
+import { ADMIN, api, apiKey, feed, makeList, states, suppressionRows } from '../../support/operator';
 
 const DAY = 86_400_000;
 const env = { ADMIN_TOKEN: ADMIN };
@@ -11,9 +12,9 @@ describe('POST /v1/events', () => {
     const t = await testApp(env);
     const body = { type: 'complaint', email: 'a@example.com' };
     expect((await t.app.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(401);
-    expect((await json(t, 'POST', '/v1/events', body, 'nope-not-a-key')).status).toBe(401);
-    expect((await json(t, 'POST', '/v1/events', body, await apiKey(t, ['export']))).status).toBe(403);
-    expect((await json(t, 'POST', '/v1/events', body, await apiKey(t, ['events']))).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', 'nope-not-a-key', body)).status).toBe(401);
+    expect((await api(t, 'POST', '/v1/events', await apiKey(t, ['export']), body)).status).toBe(403);
+    expect((await api(t, 'POST', '/v1/events', await apiKey(t, ['events']), body)).status).toBe(200);
   });
 
   it('suppresses on a permanent bounce and on a complaint', async () => {
@@ -21,8 +22,8 @@ describe('POST /v1/events', () => {
     const key = await apiKey(t, ['events']);
     await confirmed(t, 'ann@example.com');
     await confirmed(t, 'bob@example.com');
-    expect((await json(t, 'POST', '/v1/events', { type: 'bounce', bounce_type: 'permanent', email: 'Ann@Example.com' }, key)).status).toBe(200);
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'bob@example.com' }, key)).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', key, { type: 'bounce', bounce_type: 'permanent', email: 'Ann@Example.com' })).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', key, { type: 'complaint', email: 'bob@example.com' })).status).toBe(200);
     expect(await states(t, 'ann@example.com')).toMatchObject([{ state: 'suppressed' }]);
     expect(await states(t, 'bob@example.com')).toMatchObject([{ state: 'suppressed' }]);
     expect((await suppressionRows(t)).map((s) => [s.email, s.reason])).toEqual([['Ann@example.com', 'hard_bounce'], ['bob@example.com', 'complaint']]);
@@ -32,8 +33,8 @@ describe('POST /v1/events', () => {
     const t = await testApp(env);
     const other = await makeList(t, 'other');
     await confirmed(t, 'cy@example.com');
-    await confirmed(t, 'cy@example.com', 'other');
-    const res = await json(t, 'POST', '/v1/events', { type: 'unsubscribe', email: 'cy@example.com' });
+    await confirmed(t, 'cy@example.com', { list: 'other' });
+    const res = await api(t, 'POST', '/v1/events', ADMIN, { type: 'unsubscribe', email: 'cy@example.com' });
     expect((await res.json()) as any).toMatchObject({ status: 'applied', subscriptions: 2 });
     expect((await states(t, 'cy@example.com')).map((s) => s.state)).toEqual(['unsubscribed', 'unsubscribed']);
     expect((await feed(t, 1)).at(-1)).toEqual({ type: 'unsubscribed', email: 'cy@example.com' });
@@ -45,8 +46,8 @@ describe('POST /v1/events', () => {
     const t = await testApp(env);
     await makeList(t, 'other');
     await confirmed(t, 'dee@example.com');
-    await confirmed(t, 'dee@example.com', 'other');
-    await json(t, 'POST', '/v1/events', { type: 'unsubscribe', email: 'dee@example.com', list: 'other' });
+    await confirmed(t, 'dee@example.com', { list: 'other' });
+    await api(t, 'POST', '/v1/events', ADMIN, { type: 'unsubscribe', email: 'dee@example.com', list: 'other' });
     expect((await states(t, 'dee@example.com')).map((s) => s.state)).toEqual(['confirmed', 'unsubscribed']);
   });
 
@@ -54,10 +55,10 @@ describe('POST /v1/events', () => {
     const t = await testApp(env);
     const other = await makeList(t, 'other');
     await confirmed(t, 'eve@example.com');
-    await confirmed(t, 'eve@example.com', 'other');
-    await json(t, 'POST', '/v1/events', { type: 'bounce', bounce_type: 'transient', email: 'eve@example.com', list: 'other' });
+    await confirmed(t, 'eve@example.com', { list: 'other' });
+    await api(t, 'POST', '/v1/events', ADMIN, { type: 'bounce', bounce_type: 'transient', email: 'eve@example.com', list: 'other' });
     t.clock.advance(1000);
-    await json(t, 'POST', '/v1/events', { type: 'bounce', bounce_type: 'transient', email: 'eve@example.com' });
+    await api(t, 'POST', '/v1/events', ADMIN, { type: 'bounce', bounce_type: 'transient', email: 'eve@example.com' });
     const rows = await t.deps.db.select({ listId: listDaily.listId, soft: listDaily.softBounces }).from(listDaily).all();
     expect(rows.sort((a, b) => a.listId - b.listId)).toEqual([{ listId: 1, soft: 1 }, { listId: other.id, soft: 2 }]);
   });
@@ -65,26 +66,26 @@ describe('POST /v1/events', () => {
   it('answers 422 for bad input and 404 for an unknown list', async () => {
     const t = await testApp(env);
     for (const body of [{ type: 'bounce', email: 'a@example.com' }, { type: 'opened', email: 'a@example.com' }, { type: 'complaint', email: 'not an address' }, { type: 'complaint' }]) {
-      const res = await json(t, 'POST', '/v1/events', body);
+      const res = await api(t, 'POST', '/v1/events', ADMIN, body);
       expect(res.status).toBe(422);
       expect(((await res.json()) as any).errors.length).toBeGreaterThan(0);
     }
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com', list: 'nope' })).status).toBe(404);
+    expect((await api(t, 'POST', '/v1/events', ADMIN, { type: 'complaint', email: 'a@example.com', list: 'nope' })).status).toBe(404);
   });
 
   it('holds a list-limited key to its lists', async () => {
     const t = await testApp(env);
     await makeList(t, 'other');
     const key = await apiKey(t, ['events'], ['other']);
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com', list: 'newsletter' }, key)).status).toBe(403);
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com' }, key)).status).toBe(422);
-    expect((await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'a@example.com', list: 'other' }, key)).status).toBe(200);
+    expect((await api(t, 'POST', '/v1/events', key, { type: 'complaint', email: 'a@example.com', list: 'newsletter' })).status).toBe(403);
+    expect((await api(t, 'POST', '/v1/events', key, { type: 'complaint', email: 'a@example.com' })).status).toBe(422);
+    expect((await api(t, 'POST', '/v1/events', key, { type: 'complaint', email: 'a@example.com', list: 'other' })).status).toBe(200);
   });
 });
 
 describe('soft-bounce limit (3 transient bounces within 30 days)', () => {
   const soft = (t: Awaited<ReturnType<typeof testApp>>, email: string) =>
-    json(t, 'POST', '/v1/events', { type: 'bounce', bounce_type: 'transient', email });
+    api(t, 'POST', '/v1/events', ADMIN, { type: 'bounce', bounce_type: 'transient', email });
 
   it('does not suppress after two, suppresses at the third', async () => {
     const t = await testApp(env);
@@ -118,7 +119,7 @@ describe('soft-bounce limit (3 transient bounces within 30 days)', () => {
     const t = await testApp(env);
     await makeList(t, 'b');
     await makeList(t, 'c');
-    for (const list of ['newsletter', 'b', 'c']) await confirmed(t, 'hal@example.com', list);
+    for (const list of ['newsletter', 'b', 'c']) await confirmed(t, 'hal@example.com', { list });
     await soft(t, 'hal@example.com');
     t.clock.advance(1000);
     await soft(t, 'hal@example.com');

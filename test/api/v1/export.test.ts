@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
-import { ADMIN, adminEnv, api, confirmed, makeKey, parseCsv, pending, type Json } from '../../support/operator';
+import { confirmed, pendingSignup } from '../../support/flow';
+import { confirmTokenFor } from '../../support/mail';
+import { ADMIN, adminEnv, api, type Json, makeKey, parseCsv } from '../../support/operator';
 
 const tricky = [
   ['comma@example.com', 'Lovelace, Ada'],
@@ -39,11 +41,10 @@ describe('GET /v1/lists/{list}/subscribers (CSV and NDJSON)', () => {
 
   it('exports in confirmation order, not signup order, and the unsubscribe_url works', async () => {
     const t = await testApp(adminEnv);
-    await pending(t, 'late@example.com');
+    await pendingSignup(t, 'late@example.com');
     await confirmed(t, 'first@example.com');
     await t.deliver();
-    const { confirmTokenFor } = await import('../../support/app');
-    const token = confirmTokenFor(t.mailer, 'late@example.com');
+    const token = confirmTokenFor(t.mailer.sent, 'late@example.com');
     await t.app.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
     const rows = parseCsv(await (await api(t, 'GET', '/v1/lists/newsletter/subscribers?format=csv', ADMIN)).text()).slice(1);
     expect(rows.map((r) => r[0])).toEqual(['first@example.com', 'late@example.com']);
@@ -58,7 +59,7 @@ describe('GET /v1/lists/{list}/subscribers (CSV and NDJSON)', () => {
     const t = await testApp(adminEnv);
     await api(t, 'PUT', '/v1/lists/other', ADMIN, { name: 'Other' });
     await confirmed(t, 'keep@example.com');
-    await pending(t, 'waiting@example.com');
+    await pendingSignup(t, 'waiting@example.com');
     await confirmed(t, 'leaver@example.com');
     await confirmed(t, 'bounced@example.com');
     await confirmed(t, 'elsewhere@example.com', { list: 'other' });

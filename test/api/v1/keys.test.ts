@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
-import { ADMIN, adminEnv, api, makeKey, makeList, type Json } from '../../support/operator';
+import { ADMIN, adminEnv, api, type Json, makeKey, makeList } from '../../support/operator';
 
 const exportPath = '/v1/lists/newsletter/subscribers';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
-import { ADMIN, adminEnv, api, confirmed, makeKey, type Json } from '../../support/operator';
+import { confirmed } from '../../support/flow';
+import { ADMIN, adminEnv, api, type Json, makeKey } from '../../support/operator';
 
 const full = {
   name: 'Weekly',

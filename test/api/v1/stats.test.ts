@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { listDaily } from '../../../src/db/schema';
-import { signup, testApp, type TestApp } from '../../support/app';
-import { ADMIN, apiKey, confirmed, json, makeList } from '../../support/delivery';
+import { signup, type TestApp, testApp } from '../../support/app';
+import { confirmed } from '../../support/flow';
+import { ADMIN, api, apiKey, makeList } from '../../support/operator';
 
 const DAY = 86_400_000;
 const env = { ADMIN_TOKEN: ADMIN };
@@ -25,7 +26,7 @@ async function daily(t: TestApp, listId: number, daysAgo: number, c: { delivered
 }
 
 async function stats(t: TestApp, slug: string) {
-  const res = await json(t, 'GET', `/v1/lists/${slug}/stats`);
+  const res = await api(t, 'GET', `/v1/lists/${slug}/stats`);
   expect(res.status).toBe(200);
   return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -34,11 +35,11 @@ describe('GET /v1/lists/{list}/stats', () => {
   it('answers to admin keys (also list-limited ones), 403 for export keys, other lists or scopes, 404 for unknown lists', async () => {
     const t = await testApp(env);
     await makeList(t, 'other');
-    expect((await json(t, 'GET', '/v1/lists/newsletter/stats', undefined, await apiKey(t, ['export']))).status).toBe(403);
-    expect((await json(t, 'GET', '/v1/lists/newsletter/stats', undefined, await apiKey(t, ['admin'], ['newsletter']))).status).toBe(200);
-    expect((await json(t, 'GET', '/v1/lists/newsletter/stats', undefined, await apiKey(t, ['events']))).status).toBe(403);
-    expect((await json(t, 'GET', '/v1/lists/newsletter/stats', undefined, await apiKey(t, ['admin'], ['other']))).status).toBe(403);
-    expect((await json(t, 'GET', '/v1/lists/nope/stats')).status).toBe(404);
+    expect((await api(t, 'GET', '/v1/lists/newsletter/stats', await apiKey(t, ['export']))).status).toBe(403);
+    expect((await api(t, 'GET', '/v1/lists/newsletter/stats', await apiKey(t, ['admin'], ['newsletter']))).status).toBe(200);
+    expect((await api(t, 'GET', '/v1/lists/newsletter/stats', await apiKey(t, ['events']))).status).toBe(403);
+    expect((await api(t, 'GET', '/v1/lists/newsletter/stats', await apiKey(t, ['admin'], ['other']))).status).toBe(403);
+    expect((await api(t, 'GET', '/v1/lists/nope/stats')).status).toBe(404);
     expect((await t.app.request('/v1/lists/newsletter/stats')).status).toBe(401);
   });
 
@@ -48,8 +49,8 @@ describe('GET /v1/lists/{list}/stats', () => {
     await confirmed(t, 'b@example.com');
     await confirmed(t, 'c@example.com');
     await signup(t, 'pending@example.com');
-    await json(t, 'POST', '/v1/events', { type: 'unsubscribe', email: 'b@example.com' });
-    await json(t, 'POST', '/v1/events', { type: 'complaint', email: 'c@example.com' });
+    await api(t, 'POST', '/v1/events', ADMIN, { type: 'unsubscribe', email: 'b@example.com' });
+    await api(t, 'POST', '/v1/events', ADMIN, { type: 'complaint', email: 'c@example.com' });
     const s = await stats(t, 'newsletter');
     expect(s.counts).toEqual({ pending: 1, confirmed: 1, unsubscribed: 1, suppressed: 1 });
     expect(s).toMatchObject({ signups: 4, confirmations: 3, confirmation_rate: 0.75, delivered: 0, complaints: 1 });
@@ -107,7 +108,7 @@ describe('GET /v1/lists/{list}/stats', () => {
     await confirmed(t, 'x@example.com');
     await daily(t, 1, 1, { delivered: 199 });
     expect((await stats(t, 'newsletter')).status).toBe('low_volume');
-    await json(t, 'POST', '/v1/events', { type: 'bounce', bounce_type: 'permanent', email: 'x@example.com' }); // 1/200
+    await api(t, 'POST', '/v1/events', ADMIN, { type: 'bounce', bounce_type: 'permanent', email: 'x@example.com' }); // 1/200
     const warnings = t.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'list health status changed');
     expect(warnings).toMatchObject([{ level: 'warn', list: 'newsletter', from: 'low_volume', to: 'ok' }]);
     const s = await stats(t, 'newsletter');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryEvents, listDaily } from '../../../src/db/schema';
 import { signup, testApp } from '../../support/app';
-import { ADMIN, confirmed, feed, makeList, postResend, RESEND_SECRET, resendEvent, states, suppressionRows } from '../../support/delivery';
+import { confirmed } from '../../support/flow';
+import { ADMIN, feed, makeList, states, suppressionRows } from '../../support/operator';
+import { postResend, RESEND_SECRET, resendEvent } from '../../support/webhooks';
 
 const env = { RESEND_WEBHOOK_SECRET: RESEND_SECRET, ADMIN_TOKEN: ADMIN };
 const bounce = (type: string) => ({ bounce: { type, subType: 'General', message: 'x' } });
@@ -18,7 +20,7 @@ describe('POST /webhooks/resend', () => {
     const t = await testApp(env);
     const other = await makeList(t, 'other');
     await confirmed(t, 'ann@example.com');
-    await confirmed(t, 'ann@example.com', 'other');
+    await confirmed(t, 'ann@example.com', { list: 'other' });
     const res = await postResend(t, resendEvent(t, 'email.bounced', 'Ann <ann@example.com>', bounce('Permanent')));
     expect(res.status).toBe(200);
     expect((await res.json()) as any).toEqual({ status: 'applied', events: 1 });
@@ -52,7 +54,7 @@ describe('POST /webhooks/resend', () => {
     const t = await testApp(env);
     const other = await makeList(t, 'other');
     await confirmed(t, 'dee@example.com');
-    await confirmed(t, 'dee@example.com', 'other');
+    await confirmed(t, 'dee@example.com', { list: 'other' });
     await postResend(t, resendEvent(t, 'email.delivered', 'dee@example.com', { tags: { list: 'other' } }));
     expect(await t.deps.db.select({ listId: deliveryEvents.listId }).from(deliveryEvents).all()).toEqual([{ listId: other.id }]);
   });

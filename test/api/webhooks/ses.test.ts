@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliveryEvents } from '../../../src/db/schema';
 import { testApp } from '../../support/app';
-import { CERT_URL, confirmed, snsSigner, states, suppressionRows, TOPIC } from '../../support/delivery';
+import { confirmed } from '../../support/flow';
+import { states, suppressionRows } from '../../support/operator';
+import { CERT_URL, snsSigner, TOPIC } from '../../support/webhooks';
 
 let signer: Awaited<ReturnType<typeof snsSigner>>;
 beforeAll(async () => {
