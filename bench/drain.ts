@@ -16,7 +16,7 @@ import { jsonLogger } from '../src/logger';
 import { startDrainLoop } from '../src/mail/drain-loop';
 import { resendMailer } from '../src/mail/resend';
 import { addressesFor, queueMails } from '../test/support/outbox';
-import { startResendImitation } from '../test/support/resend-imitation';
+import { startResendImitation } from '../test/support/fakes/resend/node';
 
 const mails = Number(process.env.BENCH_MAILS ?? 5000);
 const rate = process.env.MAIL_RATE_PER_SECOND ?? '2';

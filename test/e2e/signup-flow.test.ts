@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { snippetFor } from '../../src/cli/embed';
-import { startResendImitation, type ResendImitation } from '../support/resend-imitation';
+import { startResendImitation, type ResendImitation } from '../support/fakes/resend/node';
 import {
   browserAvailable,
   browserRequired,

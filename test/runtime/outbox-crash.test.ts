@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { outboxStats } from '../../src/db/queries/outbox';
 import { outboxBatches } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
-import { type ResendImitation, startResendImitation } from '../support/resend-imitation';
+import { type ResendImitation, startResendImitation } from '../support/fakes/resend/node';
 import { type ListeningServer, startListening } from '../support/server-process';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];

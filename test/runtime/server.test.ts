@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startResendImitation, type ResendImitation } from '../support/resend-imitation';
+import { startResendImitation, type ResendImitation } from '../support/fakes/resend/node';
 import { spawnServer, startNodeEntry, type ServerProcess } from '../support/server-process';
 
 const started: ServerProcess[] = [];

@@ -3,7 +3,7 @@ import type { Db, Deps } from '../../src/deps';
 import { outbox } from '../../src/db/schema';
 import { resendMailer } from '../../src/mail/resend';
 import { testApp } from './app';
-import { type ResendImitationOptions, startResendImitation } from './resend-imitation';
+import { type ResendImitationOptions, startResendImitation } from './fakes/resend/node';
 
 /** Puts `addresses.length` rendered mails straight into the outbox, as signups would. */
 export async function queueMails(db: Db, addresses: string[], now: number): Promise<void> {
