@@ -51,6 +51,10 @@ describe('CORS per list', () => {
     const t = await corsApp();
     const res = await from(t, '203.0.113.71', '/lists/embedded/subscribe', jsonPost({ email: 'x@example.com' }, { origin: 'https://evil.example' }));
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.status).toBe(202);
+    expect(count(t, 'subscriptions s JOIN lists l ON l.id = s.list_id', "s.key = 'x@example.com' AND l.slug = 'embedded' AND s.state = 'pending'")).toBe(1);
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to)).toEqual(['x@example.com']);
   });
 
   it('always accepts a plain form post from a foreign site', async () => {
