@@ -41,7 +41,7 @@ export function spawnServer(command: string, args: string[], env: Record<string,
     for (const l of listeners) l();
   });
 
-  const waitFor = (pattern: RegExp, timeoutMs = 15_000) =>
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; output:\n${out}`)), timeoutMs);
       const check = () => {

@@ -12,6 +12,7 @@ export async function startSiteverify(secret: string) {
   let mode: SiteverifyMode = 'pass';
   const requests: Array<Record<string, string>> = [];
   const hanging = new Set<IncomingMessage>();
+  let abandoned = 0;
   const server: Server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -19,6 +20,7 @@ export async function startSiteverify(secret: string) {
     requests.push(fields);
     if (mode === 'hang') {
       hanging.add(req);
+      res.on('close', () => void (hanging.delete(req) && abandoned++));
       return; // never answers; the client's timeout must fire
     }
     if (mode === 'error') {
@@ -39,6 +41,8 @@ export async function startSiteverify(secret: string) {
     url,
     requests,
     setMode: (m: SiteverifyMode) => void (mode = m),
+    /** Requests left unanswered whose client gave up and closed the connection. */
+    abandoned: () => abandoned,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
