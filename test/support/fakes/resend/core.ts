@@ -1,9 +1,10 @@
-import { errorFor } from './errors';
+import { authError, routeError } from './access';
+import { faultAnswer, faultState } from './faults';
 import { idempotencyStore } from './idempotency';
 import { emailObject, sentMail } from './mails';
 import { rollingWindow } from './rate-limit';
-import type { Fault, FakeAnswer, FakeRequest, RecordedRequest, RequestOutcome, ResendErrorBody, ResendFake, ResendFakeOptions, SentMail } from './types';
-import { invalid, MAX_BATCH, parseAddress, validateMail } from './validate';
+import type { FakeAnswer, FakeRequest, RecordedRequest, RequestOutcome, ResendErrorBody, ResendFake, ResendFakeOptions, SentMail } from './types';
+import { parseAddress, validateSend } from './validate';
 import { waiters } from './waiters';
 
 /**
@@ -23,7 +24,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
   const rate = rollingWindow(opts.rateLimitPerSecond ?? null, opts.now ?? Date.now);
   const waiting = waiters();
   const timers = new Map<ReturnType<typeof setTimeout>, () => void>();
-  let fault: (Fault & { remaining?: number }) | null = null;
+  const faults = faultState();
   let gate: { promise: Promise<void>; release: () => void } | null = null;
   let closed = false;
   let seq = 0;
@@ -44,16 +45,6 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
     if (response && typeof response === 'object' && 'name' in response && 'statusCode' in response) rec.errorName = String((response as ResendErrorBody).name);
     answered++;
     waiting.notify();
-  }
-
-  /** The fault for this request (consuming one of `times`), or null. */
-  function takeFault(method: string, path: string): Fault | null {
-    if (!fault) return null;
-    if (fault.until?.()) return (fault = null);
-    if (fault.match && !fault.match({ method, path })) return null;
-    const f = fault;
-    if (f.remaining !== undefined && --f.remaining <= 0) fault = null;
-    return f;
   }
 
   async function handle(req: FakeRequest, gone: () => boolean = () => false): Promise<FakeAnswer> {
@@ -102,41 +93,25 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
       reply(err.statusCode, { statusCode: err.statusCode, message: err.message, name: err.name }, outcome, extra);
 
     // 1. Fault injection.
-    const f = takeFault(method, path);
+    const f = faults.take(method, path);
     if (f) {
       if (f.delayMs) await sleep(f.delayMs);
       if (closed) return drop();
       if (f.drop === 'after-accept') dropAfterAccept = true;
       else if (f.drop) return drop();
       else {
-        const status = f.status ?? 500;
-        const extra: Record<string, string> = {};
-        const retryAfter = f.retryAfter ?? (status === 429 ? 1 : undefined);
-        if (retryAfter !== undefined) extra['retry-after'] = String(retryAfter);
-        if (status === 429) Object.assign(extra, { 'ratelimit-limit': String(rate.limit ?? 2), 'ratelimit-remaining': '0', 'ratelimit-reset': String(retryAfter ?? 1) });
-        if (f.body !== undefined) {
-          finish(rec, status, 'fault', f.body);
-          return { drop: false, status, headers: { 'content-type': 'text/html; charset=utf-8', ...extra }, body: f.body };
-        }
-        const def = errorFor(status);
-        const message = f.message ?? (status === 429 ? rate.message() : def.message);
-        return replyError({ statusCode: status, name: f.name ?? def.name, message }, 'fault', extra);
+        const a = faultAnswer(f, rate);
+        if (a.error) return replyError(a.error, 'fault', a.headers);
+        finish(rec, a.status, 'fault', a.raw);
+        return { drop: false, status: a.status, headers: { 'content-type': 'text/html; charset=utf-8', ...a.headers }, body: a.raw! };
       }
     }
 
-    // 2. Routing.
-    const getMatch = /^\/emails\/([^/]+)$/.exec(path);
+    // 2. Routing and 3. auth.
+    const refused = routeError(method, path) ?? authError(headers.authorization, opts.apiKeys);
+    if (refused) return replyError(refused);
     const isSend = path === '/emails';
     const isBatch = path === '/emails/batch';
-    if (!isSend && !isBatch && !getMatch) return replyError(errorFor(404));
-    const sendMethodOk = method === 'POST' || (isSend && method === 'GET');
-    if (((isSend || isBatch) && !sendMethodOk) || (getMatch && !isBatch && method !== 'GET')) return replyError(errorFor(405));
-
-    // 3. Auth.
-    const auth = headers.authorization;
-    const token = auth?.match(/^Bearer\s+(.*)$/i)?.[1]?.trim();
-    if (!auth || !auth.trim() || token === '' || token === 'undefined') return replyError(errorFor(401));
-    if (!token || !token.startsWith('re_') || (opts.apiKeys && !opts.apiKeys.includes(token))) return replyError(errorFor(403));
 
     // 4. Rate limit.
     const admitted = rate.take();
@@ -145,7 +120,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
 
     if (method === 'GET') {
       if (isSend) return reply(200, { object: 'list', has_more: false, data: sent.map(emailObject).reverse() }, 'accepted', rlh);
-      const mail = sent.find((m) => m.id === getMatch![1]);
+      const mail = sent.find((m) => m.id === path.slice('/emails/'.length));
       if (!mail) return replyError({ statusCode: 404, name: 'not_found', message: 'Email not found' }, 'rejected', rlh);
       return reply(200, emailObject(mail), 'accepted', rlh);
     }
@@ -164,25 +139,9 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
     }
 
     // 7. Validation.
-    const vctx = { batch: isBatch, verifiedDomains: opts.verifiedDomains };
-    const accept: { index: number | null; mail: Record<string, unknown> }[] = [];
-    const batchErrors: { index: number; message: string }[] = [];
-    if (isSend) {
-      const err = validateMail(parsed, vctx);
-      if (err) return replyError(err, 'rejected', rlh);
-      accept.push({ index: null, mail: parsed as Record<string, unknown> });
-    } else {
-      if (mode !== 'strict' && mode !== 'permissive') return replyError(invalid('Invalid `x-batch-validation` header. Expected `strict` or `permissive`.'), 'rejected', rlh);
-      if (!Array.isArray(parsed)) return replyError(invalid('Invalid request body. Expected an array of emails.'), 'rejected', rlh);
-      if (parsed.length === 0) return replyError(invalid('The batch must contain at least 1 email.'), 'rejected', rlh);
-      if (parsed.length > MAX_BATCH) return replyError(invalid(`Too many emails in batch. The maximum is ${MAX_BATCH} emails per request.`), 'rejected', rlh);
-      for (const [i, mail] of parsed.entries()) {
-        const err = validateMail(mail, vctx);
-        if (!err) accept.push({ index: i, mail: mail as Record<string, unknown> });
-        else if (mode === 'strict') return replyError(err, 'rejected', rlh);
-        else batchErrors.push({ index: i, message: err.message });
-      }
-    }
+    const checked = validateSend(parsed, { batch: isBatch, mode, verifiedDomains: opts.verifiedDomains });
+    if ('error' in checked) return replyError(checked.error, 'rejected', rlh);
+    const { accept, batchErrors } = checked;
 
     // 8. Accept, after the optional latency and hold, with the key in progress meanwhile.
     if (key !== null) keys.begin(key);
@@ -212,12 +171,9 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
     sent,
     requests,
     handle,
-    setFault(f) {
-      fault = f ? { ...f, remaining: f.times } : null;
-      if (fault?.remaining !== undefined && fault.remaining <= 0) fault = null;
-    },
-    clearFault: () => void (fault = null),
-    getFault: () => fault,
+    setFault: (f) => faults.set(f),
+    clearFault: () => faults.set(null),
+    getFault: () => faults.get(),
     setRateLimit: (perSecond) => rate.set(perSecond),
     hold() {
       if (!gate) {
@@ -241,7 +197,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
       keys.clear();
       rate.clear();
       release();
-      fault = null;
+      faults.set(null);
       answered = 0;
       seq = 0;
     },

@@ -2,7 +2,7 @@ import type { ResendErrorBody } from './types';
 
 /** Resend's validation of one mail, with its messages and limits. */
 
-export const MAX_BATCH = 100;
+const MAX_BATCH = 100;
 const MAX_RECIPIENTS = 50;
 
 const ADDRESS_FORMAT = 'The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
@@ -30,7 +30,7 @@ export function parseAddress(input: string): string | null {
 }
 
 const missing = (field: string): ResendErrorBody => ({ statusCode: 422, name: 'missing_required_field', message: `Missing \`${field}\` field.` });
-export const invalid = (message: string, statusCode = 422): ResendErrorBody => ({ statusCode, name: 'validation_error', message });
+const invalid = (message: string, statusCode = 422): ResendErrorBody => ({ statusCode, name: 'validation_error', message });
 
 const isPresent = (v: unknown) => v !== undefined && v !== null;
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
@@ -97,4 +97,33 @@ export function validateMail(mail: unknown, ctx: { batch: boolean; verifiedDomai
     }
   }
   return null;
+}
+
+type Accepted = { index: number | null; mail: Record<string, unknown> };
+
+/**
+ * A send's body as Resend judges it: one mail for /emails; for /emails/batch up to 100, where a
+ * strict batch fails on its first bad mail and a permissive one reports each by index.
+ */
+export function validateSend(
+  parsed: unknown,
+  ctx: { batch: boolean; mode: string; verifiedDomains?: string[] },
+): { error: ResendErrorBody } | { accept: Accepted[]; batchErrors: { index: number; message: string }[] } {
+  if (!ctx.batch) {
+    const error = validateMail(parsed, ctx);
+    return error ? { error } : { accept: [{ index: null, mail: parsed as Record<string, unknown> }], batchErrors: [] };
+  }
+  if (ctx.mode !== 'strict' && ctx.mode !== 'permissive') return { error: invalid('Invalid `x-batch-validation` header. Expected `strict` or `permissive`.') };
+  if (!Array.isArray(parsed)) return { error: invalid('Invalid request body. Expected an array of emails.') };
+  if (parsed.length === 0) return { error: invalid('The batch must contain at least 1 email.') };
+  if (parsed.length > MAX_BATCH) return { error: invalid(`Too many emails in batch. The maximum is ${MAX_BATCH} emails per request.`) };
+  const accept: Accepted[] = [];
+  const batchErrors: { index: number; message: string }[] = [];
+  for (const [i, mail] of parsed.entries()) {
+    const error = validateMail(mail, ctx);
+    if (!error) accept.push({ index: i, mail: mail as Record<string, unknown> });
+    else if (ctx.mode === 'strict') return { error };
+    else batchErrors.push({ index: i, message: error.message });
+  }
+  return { accept, batchErrors };
 }
