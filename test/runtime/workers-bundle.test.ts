@@ -26,7 +26,7 @@ const NODE_ONLY_INPUTS = [
   'src/db/sqlite.ts',
   'src/mail/smtp.ts',
   'src/mail/mx.ts',
-  'src/mail/drain-loop.ts',
+  'src/mail/outbox-loop.ts',
 ];
 /** The only node: built-ins the Worker may import (nodejs_compat provides them). */
 const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks']);
