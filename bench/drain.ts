@@ -24,7 +24,7 @@ import { jsonLogger } from '../src/logger';
 import { startDrainLoop } from '../src/mail/drain-loop';
 import { resendMailer } from '../src/mail/resend';
 import { addressesFor, queueMails } from '../test/support/outbox';
-import { startResendImitation } from '../test/support/resend-imitation';
+import { startResendImitation } from '../test/support/fakes/resend/node';
 import { printResults } from './lib/types';
 
 const TARGET = 0.9;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../support/app';
-import { ADMIN, adminEnv, api, confirmed } from '../support/operator';
+import { confirmed } from '../support/flow';
+import { ADMIN, adminEnv, api } from '../support/operator';
 
 const DAY = 86_400_000;
 const count = (t: TestApp, table: string) => (t.sqlite.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

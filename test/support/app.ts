@@ -90,13 +90,9 @@ export function signup(t: TestApp, email: string, opts: { list?: string; name?: 
   );
 }
 
-/** The confirmation link's token in the newest mail to `to`. */
-export function confirmTokenFor(mailer: { sent: OutboxMessage[] }, to: string): string {
-  const mail = [...mailer.sent].reverse().find((m) => m.to.toLowerCase() === to.toLowerCase());
-  if (!mail) throw new Error(`no mail to ${to}`);
-  const m = mail.text.match(/\/confirm\?token=([\w.-]+)/);
-  if (!m) throw new Error('no confirm link');
-  return m[1];
+/** A request from a client address (the socket's on Node, CF-Connecting-IP on Workers). */
+export function from(t: TestApp, ip: string, path: string, init: RequestInit = {}) {
+  return t.app.request(path, init, { clientIp: ip });
 }
 
 /** The app behind a real @hono/node-server on 127.0.0.1 as src/node.ts serves it, so the client address is the socket's. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signup, testApp, type TestApp } from '../../support/app';
-import { ADMIN, adminEnv, api, confirmed, parseCsv, type Json } from '../../support/operator';
+import { confirmed } from '../../support/flow';
+import { ADMIN, adminEnv, api, parseCsv, type Json } from '../../support/operator';
 
 const row = (t: TestApp, email: string) =>
   t.sqlite.sqlite.prepare('SELECT name, signup_ip, signup_user_agent, signup_source, state FROM subscriptions WHERE email = ?').get(email) as Json;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signup, testApp, type TestApp } from '../../support/app';
-import { ADMIN, adminEnv, api, confirmed, parseCsv, type Json } from '../../support/operator';
+import { confirmed } from '../../support/flow';
+import { ADMIN, adminEnv, api, parseCsv, type Json } from '../../support/operator';
 
 const get = async (t: TestApp, path: string) => (await (await api(t, 'GET', path, ADMIN)).json()) as Json;
 const unsubscribe = async (t: TestApp, email: string) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
 import { committed, responseChecker } from '../../support/openapi';
-import { ADMIN, adminEnv, confirmed, makeKey, makeList, pending } from '../../support/operator';
+import { confirmed, pendingSignup } from '../../support/flow';
+import { ADMIN, adminEnv, makeKey, makeList } from '../../support/operator';
 
 /**
  * Real answers of every /v1 endpoint, successes and the main errors, checked against the response
@@ -15,11 +16,11 @@ type Operation = { tags: string[] };
 /** A fresh app with two lists, confirmed and pending addresses, and a way to call it that checks every answer. */
 async function fixture() {
   const t = await testApp(adminEnv);
-  await makeList(t, 'weekly', { name: 'Weekly', allowed_origins: ['https://www.example.org'] });
+  await makeList(t, 'weekly', { name: 'Weekly', allowedOrigins: ['https://www.example.org'] });
   await confirmed(t, 'ann@example.com', { name: 'Ann' });
   await confirmed(t, 'bob@example.com');
   await confirmed(t, 'cy@example.com', { list: 'weekly' });
-  await pending(t, 'dee@example.com');
+  await pendingSignup(t, 'dee@example.com');
   const succeeded = new Set<string>();
 
   /** Calls `method` on the path template `path` with `params` filled in, checks the answer against the document, and answers it. */
