@@ -20,9 +20,9 @@ export function registerLists(program: Command): Command {
       if (!LIST_SLUG.test(slug)) usage(cmd, `"${slug}" is not a valid slug (a-z, 0-9 and "-", starting with a letter or digit, at most 63)`);
       const parsed = listSettingsSchema.safeParse({ name: o.name, from: o.from, language: o.language });
       if (!parsed.success) usage(cmd, parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-      await withDatabase(async ({ db }) => {
+      await withDatabase(async ({ db }, config) => {
         if (await findList(db, slug)) throw new CliFailure(`list "${slug}" already exists (change it with PUT /v1/lists/${slug})`);
-        const { list } = await saveList({ db, clock: systemClock }, slug, parsed.data, 'cli');
+        const { list } = await saveList({ db, clock: systemClock, config }, slug, parsed.data, 'cli');
         out(o.json ? JSON.stringify(listView(list), null, 2) : `created list ${list.slug} ("${list.name}"); signup page: /lists/${list.slug}`);
       });
     });

@@ -7,6 +7,8 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
 });
 
+export type ConfirmationMailText = { subject?: string; intro?: string; button?: string };
+
 export const lists = sqliteTable('lists', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   slug: text('slug').notNull().unique(),
@@ -20,6 +22,15 @@ export const lists = sqliteTable('lists', {
   turnstileSecret: text('turnstile_secret'),
   checkMx: integer('check_mx', { mode: 'boolean' }).notNull().default(false),
   blockDisposable: integer('block_disposable', { mode: 'boolean' }).notNull().default(false),
+  /** The list's own words in its confirmation mail; listgate adds the button and links itself. */
+  confirmationMail: text('confirmation_mail', { mode: 'json' }).$type<ConfirmationMailText>(),
+  replyTo: text('reply_to'),
+  mailFooter: text('mail_footer'),
+  /** The wording shown under the forms; a signup keeps the hash of the version it agreed to. */
+  consentText: text('consent_text'),
+  consentHash: text('consent_hash'),
+  /** One reminder to a pending signup this long after its first mail; null: no reminder. */
+  reminderAfterHours: real('reminder_after_hours'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
   // Kept exact by triggers (drizzle/0000 + triggers migration); never COUNT(*) at request time.
@@ -78,6 +89,16 @@ export const subscriptions = sqliteTable(
     confirmIp: text('confirm_ip'),
     confirmUserAgent: text('confirm_user_agent'),
     unsubscribeSource: text('unsubscribe_source'),
+    /** When the current signup was made (the funnel's cohort); null for imported rows, which are no signups. */
+    signedUpAt: integer('signed_up_at'),
+    /** The mailbox provider of the address, as the funnel groups them (gmail, outlook, ..., other). */
+    provider: text('provider'),
+    /** When the first confirmation mail of the current signup left; the signup expires CONFIRM_TTL_HOURS after. */
+    firstMailAt: integer('first_mail_at'),
+    /** When the reminder was queued (or decided against); set at most once per signup. */
+    remindedAt: integer('reminded_at'),
+    /** The consent wording the person saw (consent_texts.hash). */
+    consentHash: text('consent_hash'),
   },
   (t) => [
     uniqueIndex('subscriptions_list_key').on(t.listId, t.key),
@@ -90,6 +111,7 @@ export const subscriptions = sqliteTable(
     index('subscriptions_confirm_seq').on(t.confirmSeq),
     index('subscriptions_key').on(t.key),
     index('subscriptions_pending_expiry').on(t.state, t.expiresAt),
+    index('subscriptions_pending_mail').on(t.state, t.firstMailAt),
   ],
 );
 
@@ -147,7 +169,14 @@ export const webhookReceipts = sqliteTable(
   (t) => [index('webhook_receipts_received').on(t.receivedAt)],
 );
 
-/** Transactional outbox: one row per mail to send, written with the signup. */
+export const mailKinds = ['confirmation', 'reminder', 'test'] as const;
+export type MailKind = (typeof mailKinds)[number];
+
+/**
+ * Transactional outbox: one row per mail to send, written with the signup. It holds what to send
+ * (which subscription, which kind of mail); the mail itself is rendered, from the list's settings at
+ * that moment, when a batch takes the row, and kept with it so an in-doubt batch is resent identical.
+ */
 export const outbox = sqliteTable(
   'outbox',
   {
@@ -155,8 +184,9 @@ export const outbox = sqliteTable(
     subscriptionId: integer('subscription_id'),
     listId: integer('list_id'),
     to: text('to_addr').notNull(),
-    /** The rendered mail (from, to, subject, html, text, headers) as JSON. */
-    message: text('message', { mode: 'json' }).$type<OutboxMessage>().notNull(),
+    kind: text('kind', { enum: mailKinds }).notNull().default('confirmation'),
+    /** The rendered mail (from, to, subject, html, text, headers) as JSON; null until a batch takes it. */
+    message: text('message', { mode: 'json' }).$type<OutboxMessage>(),
     state: text('state', { enum: ['queued', 'sending', 'sent', 'failed'] }).notNull().default('queued'),
     batchId: text('batch_id'),
     attempts: integer('attempts').notNull().default(0),
@@ -172,6 +202,7 @@ export const outbox = sqliteTable(
 export type OutboxMessage = {
   from: string;
   to: string;
+  replyTo?: string;
   subject: string;
   html: string;
   text: string;
@@ -229,6 +260,43 @@ export const rateBuckets = sqliteTable('rate_buckets', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/** The consent wordings people agreed to, by hash (subscriptions.consent_hash names one). */
+export const consentTexts = sqliteTable('consent_texts', {
+  hash: text('hash').primaryKey(),
+  text: text('text').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * The confirmation funnel per list, signup day (cohort) and mailbox provider, kept by triggers:
+ * signups, those whose first mail left, those confirmed, and how long confirming took in buckets
+ * (t0..t11, see src/domain/funnel.ts), so stats read O(days) rows whatever the list size.
+ */
+export const funnelDaily = sqliteTable(
+  'funnel_daily',
+  {
+    listId: integer('list_id').notNull(),
+    day: integer('day').notNull(),
+    provider: text('provider').notNull(),
+    signups: integer('signups').notNull().default(0),
+    mailsSent: integer('mails_sent').notNull().default(0),
+    confirmed: integer('confirmed').notNull().default(0),
+    t0: integer('t0').notNull().default(0),
+    t1: integer('t1').notNull().default(0),
+    t2: integer('t2').notNull().default(0),
+    t3: integer('t3').notNull().default(0),
+    t4: integer('t4').notNull().default(0),
+    t5: integer('t5').notNull().default(0),
+    t6: integer('t6').notNull().default(0),
+    t7: integer('t7').notNull().default(0),
+    t8: integer('t8').notNull().default(0),
+    t9: integer('t9').notNull().default(0),
+    t10: integer('t10').notNull().default(0),
+    t11: integer('t11').notNull().default(0),
+  },
+  (t) => [uniqueIndex('funnel_daily_pk').on(t.listId, t.day, t.provider)],
+);
+
 /** Per list and UTC day: what the 30-day rates are summed from (kept by triggers). */
 export const listDaily = sqliteTable(
   'list_daily',
@@ -237,6 +305,7 @@ export const listDaily = sqliteTable(
     day: integer('day').notNull(),
     signups: integer('signups').notNull().default(0),
     confirmations: integer('confirmations').notNull().default(0),
+    unsubscriptions: integer('unsubscriptions').notNull().default(0),
     delivered: integer('delivered').notNull().default(0),
     hardBounces: integer('hard_bounces').notNull().default(0),
     softBounces: integer('soft_bounces').notNull().default(0),

@@ -24,4 +24,4 @@ export type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
 export type Scope = ApiKeyRow['scopes'][number];
 export type OutboxRow = typeof schema.outbox.$inferSelect;
 export type Batch = typeof schema.outboxBatches.$inferSelect;
-export type { OutboxMessage } from './schema';
+export type { ConfirmationMailText, MailKind, OutboxMessage } from './schema';

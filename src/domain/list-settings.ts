@@ -36,6 +36,23 @@ const origin = z
   .refine((v) => httpUrlOf(v)?.origin === v.replace(/\/$/, '').toLowerCase(), 'must be an origin like https://example.com (scheme, host and optional port, no path)')
   .transform((v) => new URL(v).origin);
 
+// Plain text an operator writes for the mail and the forms: no control or invisible formatting
+// characters (a line break is fine where the field has paragraphs).
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const plainText = (max: number, opts: { lines: boolean }) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .transform((v) => v.replace(/\r\n?/g, '\n').trim())
+    .refine((v) => !INVISIBLE.test(opts.lines ? v.replace(/[\n\t]/g, ' ') : v), opts.lines ? 'no control or invisible characters except line breaks' : 'one line, no control or invisible characters');
+
+/** The list's own words in its confirmation mail; `{{list_name}}` is replaced by the list's name. */
+export const confirmationMailSchema = z.strictObject({
+  subject: plainText(200, { lines: false }).optional(),
+  intro: plainText(2000, { lines: true }).optional(),
+  button: plainText(60, { lines: false }).optional(),
+});
+
 /** The body of `PUT /v1/lists/{list}` (the contract's "Lists" fields); unknown fields are refused. */
 export const listSettingsSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -48,5 +65,11 @@ export const listSettingsSchema = z.strictObject({
   turnstile_secret: z.string().trim().min(1).max(200).nullish(),
   check_mx: z.boolean().default(false),
   block_disposable: z.boolean().default(false),
+  confirmation_mail: confirmationMailSchema.nullish(),
+  consent_text: plainText(500, { lines: true }).nullish(),
+  reply_to: z.string().trim().max(300).refine(isOneMailbox, 'must be one address').nullish(),
+  mail_footer: plainText(1000, { lines: true }).nullish(),
+  /** Must be less than CONFIRM_TTL_HOURS (checked where the configuration is known). */
+  reminder_after_hours: z.number().positive().max(24 * 365).nullish(),
 });
 export type ListSettingsInput = z.output<typeof listSettingsSchema>;

@@ -13,7 +13,7 @@
  *   https://learn.microsoft.com/exchange/recipients-in-exchange-online/plus-addressing-in-exchange-online).
  * - Yahoo uses a hyphen only for separately created disposable addresses, so nothing is folded there.
  */
-export type ProviderId = 'gmail' | 'outlook' | 'yahoo' | 'icloud' | 'proton' | 'fastmail';
+export type ProviderId = 'gmail' | 'outlook' | 'yahoo' | 'icloud' | 'proton' | 'fastmail' | 'yahoo-jp' | 'docomo' | 'au';
 
 export type Provider = {
   id: ProviderId;
@@ -25,21 +25,40 @@ export type Provider = {
   ignoresDots: boolean;
   /** The domain every alias domain folds into (googlemail.com -> gmail.com); otherwise kept. */
   canonicalDomain?: string;
+  /**
+   * The webmail's address for the "check your inbox" button. `search` (where the webmail takes one in
+   * its URL) opens a search for the sender's mail instead of the inbox's front page (a "sniper link").
+   */
+  webmail: { url: string; search?: (sender: string) => string };
 };
 
 export const PROVIDERS: readonly Provider[] = [
-  { id: 'gmail', name: 'Gmail', domains: ['gmail.com', 'googlemail.com'], plusTags: true, ignoresDots: true, canonicalDomain: 'gmail.com' },
+  {
+    id: 'gmail',
+    name: 'Gmail',
+    domains: ['gmail.com', 'googlemail.com'],
+    plusTags: true,
+    ignoresDots: true,
+    canonicalDomain: 'gmail.com',
+    // Gmail's web app takes a search in its URL fragment (the operators of its search box).
+    webmail: { url: 'https://mail.google.com/mail/u/0/#inbox', search: (sender) => `https://mail.google.com/mail/u/0/#search/${encodeURIComponent(`from:(${sender}) in:anywhere newer_than:2d`)}` },
+  },
   {
     id: 'outlook',
     name: 'Outlook',
     domains: ['outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'outlook.jp', 'hotmail.co.jp', 'live.jp', 'hotmail.co.uk', 'hotmail.fr', 'hotmail.de', 'hotmail.it', 'hotmail.es', 'outlook.fr', 'outlook.de', 'live.co.uk', 'live.fr'],
     plusTags: true,
     ignoresDots: false,
+    webmail: { url: 'https://outlook.live.com/mail/0/' },
   },
-  { id: 'yahoo', name: 'Yahoo Mail', domains: ['yahoo.com', 'yahoo.co.uk', 'yahoo.fr', 'yahoo.de', 'ymail.com', 'rocketmail.com'], plusTags: false, ignoresDots: false },
-  { id: 'icloud', name: 'iCloud Mail', domains: ['icloud.com', 'me.com', 'mac.com'], plusTags: true, ignoresDots: false },
-  { id: 'proton', name: 'Proton Mail', domains: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'], plusTags: true, ignoresDots: false },
-  { id: 'fastmail', name: 'Fastmail', domains: ['fastmail.com', 'fastmail.fm'], plusTags: true, ignoresDots: false },
+  { id: 'yahoo', name: 'Yahoo Mail', domains: ['yahoo.com', 'yahoo.co.uk', 'yahoo.fr', 'yahoo.de', 'ymail.com', 'rocketmail.com'], plusTags: false, ignoresDots: false, webmail: { url: 'https://mail.yahoo.com/' } },
+  { id: 'icloud', name: 'iCloud Mail', domains: ['icloud.com', 'me.com', 'mac.com'], plusTags: true, ignoresDots: false, webmail: { url: 'https://www.icloud.com/mail/' } },
+  { id: 'proton', name: 'Proton Mail', domains: ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me'], plusTags: true, ignoresDots: false, webmail: { url: 'https://mail.proton.me/' } },
+  { id: 'fastmail', name: 'Fastmail', domains: ['fastmail.com', 'fastmail.fm'], plusTags: true, ignoresDots: false, webmail: { url: 'https://app.fastmail.com/' } },
+  // The big Japanese webmails; none of them is known to fold addresses.
+  { id: 'yahoo-jp', name: 'Yahoo!メール', domains: ['yahoo.co.jp', 'ymail.ne.jp'], plusTags: false, ignoresDots: false, webmail: { url: 'https://mail.yahoo.co.jp/' } },
+  { id: 'docomo', name: 'ドコモメール', domains: ['docomo.ne.jp'], plusTags: false, ignoresDots: false, webmail: { url: 'https://mail.smt.docomo.ne.jp/' } },
+  { id: 'au', name: 'auメール', domains: ['au.com', 'ezweb.ne.jp'], plusTags: false, ignoresDots: false, webmail: { url: 'https://mail.au.com/' } },
 ];
 
 const BY_DOMAIN = new Map(PROVIDERS.flatMap((p) => p.domains.map((d) => [d, p] as const)));
@@ -65,4 +84,15 @@ export function mailboxOf(key: string): string {
   }
   if (provider.ignoresDots) local = local.replace(/\./g, '') || local;
   return `${local}@${provider.canonicalDomain ?? domain}`;
+}
+
+/**
+ * The "open your inbox" link for an address's provider, or undefined when the provider is not known:
+ * a search for the sender's mail where the webmail supports one, else its inbox.
+ */
+export function inboxLink(domain: string, sender?: string): { name: string; url: string } | undefined {
+  const provider = providerOf(domain);
+  if (!provider) return undefined;
+  const { url, search } = provider.webmail;
+  return { name: provider.name, url: sender && search ? search(sender) : url };
 }

@@ -1,4 +1,5 @@
-import { SignJWT, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { base64url, hex } from './ids';
 
 export type TokenPurpose = 'confirm' | 'not_me';
 
@@ -8,7 +9,7 @@ export type TokenClaims = {
   list: string;
   purpose: TokenPurpose;
   /**
-   * not_me tokens: the keyed hash of the address (as in the suppression list), so the link still
+   * not_me tokens: the keyed hash of the mailbox (as in the suppression list), so the link still
    * suppresses after the unconfirmed signup it names was deleted. A hash, never the address.
    */
   address?: string;
@@ -19,18 +20,43 @@ export type VerifyResult =
   | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
 
 export interface Tokens {
-  sign(claims: TokenClaims, ttlSeconds: number): Promise<string>;
+  /** A token valid for `ttlSeconds` from now, or until `expiresAt` (ms) when that comes first. */
+  sign(claims: TokenClaims, ttlSeconds: number, opts?: { expiresAt?: number }): Promise<string>;
   verify(token: string, purpose: TokenPurpose): Promise<VerifyResult>;
 }
 
-const ISSUER = 'listgate';
-const AUDIENCE = 'listgate:subscriber';
+/*
+ * Tokens carry only what the check needs, so every link in a mail stays under 300 characters:
+ * header {alg, kid}; payload {sub: signup id, l: list slug, p: purpose ("c" or "n"), exp, a?: the
+ * mailbox hash in base64url}. Tokens in the longer form of earlier versions (iss, aud, purpose,
+ * list, adr, a 16-character kid) still verify until they expire.
+ */
+const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', not_me: 'n' };
+const LEGACY_ISSUER = 'listgate';
+const LEGACY_AUDIENCE = 'listgate:subscriber';
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** kid = first 16 hex chars of SHA-256 of the key, so the key itself never leaves the process. */
-async function keyId(key: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', key as Uint8Array<ArrayBuffer>));
-  return Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+/** kid = the first hex characters of SHA-256 of the key, so the key itself never leaves the process. */
+async function keyIds(key: Uint8Array): Promise<{ short: string; legacy: string }> {
+  const digest = hex(await crypto.subtle.digest('SHA-256', key as Uint8Array<ArrayBuffer>));
+  return { short: digest.slice(0, 8), legacy: digest.slice(0, 16) };
+}
+
+const hexToBase64url = (h: string) => base64url(new Uint8Array(h.match(/../g)!.map((b) => parseInt(b, 16))));
+const base64urlToHex = (b: string) => hex(Uint8Array.from(atob(b.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+
+/** The claims of a verified payload in either form, or null when it is not one of ours for `purpose`. */
+function claimsOf(payload: JWTPayload, purpose: TokenPurpose): TokenClaims | null {
+  if (payload.iss !== undefined && payload.iss !== LEGACY_ISSUER) return null;
+  if (payload.aud !== undefined && payload.aud !== LEGACY_AUDIENCE) return null;
+  const p = payload.p ?? payload.purpose;
+  if (p !== PURPOSE_CODE[purpose] && p !== purpose) return null;
+  const list = payload.l ?? payload.list;
+  if (typeof payload.sub !== 'string' || typeof list !== 'string') return null;
+  let address: string | undefined;
+  if (typeof payload.a === 'string' && /^[A-Za-z0-9_-]{43}$/.test(payload.a)) address = base64urlToHex(payload.a);
+  else if (typeof payload.adr === 'string') address = payload.adr;
+  return { signup: payload.sub, list, purpose, ...(address ? { address } : {}) };
 }
 
 /**
@@ -39,28 +65,29 @@ async function keyId(key: Uint8Array): Promise<string> {
  */
 export async function createTokens(opts: { secret: string; previous?: string; now: () => number }): Promise<Tokens> {
   const enc = new TextEncoder();
-  // Imported once: handed raw bytes, jose would import the key again on every sign and verify
-  // (bench/RESULTS.md: a third of the signing cost).
+  // Imported once: handed raw bytes, jose would import the key again on every sign and verify.
   const hmacKey = (raw: Uint8Array) =>
     crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-  const secret = enc.encode(opts.secret);
-  const current = { key: await hmacKey(secret), kid: await keyId(secret) };
-  const keys = new Map<string, CryptoKey>([[current.kid, current.key]]);
-  if (opts.previous) {
-    const prev = enc.encode(opts.previous);
-    keys.set(await keyId(prev), await hmacKey(prev));
-  }
+  const keys = new Map<string, CryptoKey>();
+  const load = async (secret: string) => {
+    const raw = enc.encode(secret);
+    const key = await hmacKey(raw);
+    const ids = await keyIds(raw);
+    keys.set(ids.short, key).set(ids.legacy, key);
+    return { key, kid: ids.short };
+  };
+  if (opts.previous) await load(opts.previous);
+  const current = await load(opts.secret);
 
   return {
-    async sign(claims, ttlSeconds) {
-      const iat = Math.floor(opts.now() / 1000);
-      return new SignJWT({ list: claims.list, purpose: claims.purpose, ...(claims.address ? { adr: claims.address } : {}) })
-        .setProtectedHeader({ alg: 'HS256', kid: current.kid, typ: 'JWT' })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
+    async sign(claims, ttlSeconds, signOpts = {}) {
+      const nowSeconds = Math.floor(opts.now() / 1000);
+      let exp = nowSeconds + Math.max(1, Math.round(ttlSeconds));
+      if (signOpts.expiresAt !== undefined) exp = Math.max(nowSeconds + 1, Math.min(exp, Math.floor(signOpts.expiresAt / 1000)));
+      return new SignJWT({ l: claims.list, p: PURPOSE_CODE[claims.purpose], ...(claims.address ? { a: hexToBase64url(claims.address) } : {}) })
+        .setProtectedHeader({ alg: 'HS256', kid: current.kid })
         .setSubject(claims.signup)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + Math.max(1, Math.round(ttlSeconds)))
+        .setExpirationTime(exp)
         .sign(current.key);
     },
 
@@ -77,22 +104,9 @@ export async function createTokens(opts: { secret: string; previous?: string; no
       const key = kid ? keys.get(kid) : undefined;
       if (!key) return { ok: false, reason: 'invalid' };
       try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms: ['HS256'],
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          currentDate: new Date(opts.now()),
-          clockTolerance: 0,
-          requiredClaims: ['exp', 'sub'],
-        });
-        if (payload.purpose !== purpose || typeof payload.list !== 'string' || typeof payload.sub !== 'string') {
-          return { ok: false, reason: 'invalid' };
-        }
-        return {
-          ok: true,
-          claims: { signup: payload.sub, list: payload.list, purpose, ...(typeof payload.adr === 'string' ? { address: payload.adr } : {}) },
-          expiresAt: (payload.exp as number) * 1000,
-        };
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(opts.now()), clockTolerance: 0, requiredClaims: ['exp', 'sub'] });
+        const claims = claimsOf(payload, purpose);
+        return claims ? { ok: true, claims, expiresAt: (payload.exp as number) * 1000 } : { ok: false, reason: 'invalid' };
       } catch (err) {
         // Only a token whose signature checked out can be "expired"; jose verifies the signature first.
         if (err instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };

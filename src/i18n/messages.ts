@@ -6,7 +6,7 @@ const en = {
   nameLabel: 'Name (optional)',
   subscribe: 'Subscribe',
   checkInboxTitle: 'Check your inbox',
-  checkInboxBody: 'If this address can join {list}, a confirmation link is on its way. Open it to finish subscribing.',
+  checkInboxBody: 'Almost done: we sent you a mail to confirm your subscription to {list}. Open the link in it to finish.',
   confirmTitle: 'Confirm your subscription',
   confirmBody: 'Press the button to confirm that you want to receive {list}.',
   confirmButton: 'Yes, subscribe me',
@@ -43,6 +43,15 @@ const en = {
   mailIgnore: 'If you did not ask for this, ignore this mail: you will not be subscribed.',
   mailNotMe: 'This wasn’t me: stop all mail to this address',
   mailExpiry: 'The link works for {hours} hours.',
+  mailReminderSubject: 'Reminder: confirm your subscription to {list}',
+  mailReminderBody: 'A little while ago someone (hopefully you) asked to subscribe this address to {list}, and it is not confirmed yet. To confirm, open the link below. This is the only reminder.',
+  mailPreheader: 'One click confirms your subscription to {list}.',
+  mailCopyLink: 'If the button does not work, copy this link into your browser:',
+  mailFooterDefault: 'You get this mail because this address was entered in the signup form of {list}.',
+  mailTestNote: 'This is a test mail: its links are samples and confirm nobody.',
+  checkInboxSender: 'The mail comes from {sender}. If it is not in your inbox within a few minutes, look in the spam or junk folder.',
+  checkInboxOpen: 'Open {provider}',
+  consentLabel: 'By subscribing you agree to this:',
 };
 
 const ja: typeof en = {
@@ -51,7 +60,7 @@ const ja: typeof en = {
   nameLabel: 'お名前（任意）',
   subscribe: '登録する',
   checkInboxTitle: '受信箱をご確認ください',
-  checkInboxBody: 'このアドレスで {list} に登録できる場合は、確認用のリンクをお送りしました。リンクを開いて登録を完了してください。',
+  checkInboxBody: 'あと少しです。{list} の購読を確認するメールをお送りしました。メール内のリンクを開いて登録を完了してください。',
   confirmTitle: '購読の確認',
   confirmBody: '{list} の受信を希望される場合は、ボタンを押してください。',
   confirmButton: 'はい、登録します',
@@ -88,6 +97,15 @@ const ja: typeof en = {
   mailIgnore: 'お心当たりがない場合は、このメールを無視してください。登録されることはありません。',
   mailNotMe: '心当たりがない：このアドレスへの送信をすべて止める',
   mailExpiry: 'リンクの有効期限は {hours} 時間です。',
+  mailReminderSubject: '【再送】{list} の購読確認',
+  mailReminderBody: '先日このアドレスで {list} の購読が申し込まれましたが、まだ確認されていません。下のリンクを開いて登録を確認してください。このお知らせは一度だけお送りしています。',
+  mailPreheader: 'ワンクリックで {list} の購読が確定します。',
+  mailCopyLink: 'ボタンが使えない場合は、次のリンクをブラウザにコピーしてください。',
+  mailFooterDefault: 'このメールは、{list} の登録フォームにこのアドレスが入力されたためお送りしています。',
+  mailTestNote: 'これはテストメールです。リンクは見本で、誰も登録されません。',
+  checkInboxSender: '送信元は {sender} です。数分たっても受信箱に届かない場合は、迷惑メールフォルダもご確認ください。',
+  checkInboxOpen: '{provider} を開く',
+  consentLabel: '登録すると、次の内容に同意したものとみなされます。',
 };
 
 export type MessageKey = keyof typeof en;

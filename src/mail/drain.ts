@@ -3,7 +3,7 @@ import type { Batch } from '../db/types';
 import {
   batchMembers,
   claimBatch,
-  dueMailIds,
+  dueMails,
   isBackingOff,
   markInDoubt,
   type Member,
@@ -12,10 +12,12 @@ import {
   scheduleRetry,
   settleBatch,
 } from '../db/queries/outbox';
+import type { OutboxMessage } from '../db/types';
 import { randomToken } from '../domain/ids';
+import { composeMail } from './compose';
 
 export type DrainResult = { requests: number; sent: number; failed: number; retryLater: boolean; waitMs?: number };
-type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config'>;
+type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens'>;
 /**
  * Called right before a request: waits for the rate limit and answers a function to call when the
  * answer is in, or false when the drainer is stopping and must not send.
@@ -57,7 +59,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
   const { send, drop } = chooseRecipients(deps, batch, await batchMembers(deps.db, batch.id), deps.clock.now());
   if (drop.length) logger.warn('outbox mails dropped before sending', { batch: batch.id, mails: drop.length, reason: drop[0].why });
   if (send.length === 0) {
-    await settleBatch(deps.atomic, { batchId: batch.id, dropped: drop, answered: [], batch: { attempts: batch.attempts, lastError: batch.lastError }, at: deps.clock.now() });
+    await settleBatch(deps.atomic, { batchId: batch.id, ttlMs: ttlMs(deps), dropped: drop, answered: [], batch: { attempts: batch.attempts, lastError: batch.lastError }, at: deps.clock.now() });
     return { requests: 0, sent: 0, failed: drop.length, retryLater: false };
   }
   const answered = await pace();
@@ -69,7 +71,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
   await markInDoubt(deps.atomic, batch.id, key, drop);
 
   const outcome: SendOutcome = await deps.mailer
-    .send(send.map((m) => m.message), { idempotencyKey: key })
+    .send(send.map((m) => m.message as OutboxMessage), { idempotencyKey: key })
     .catch((err: Error) => ({ ok: false as const, retryable: true, inDoubt: true, error: `mailer threw: ${err.message}` }));
   answered();
   const at = deps.clock.now();
@@ -85,23 +87,34 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
     const r = results[i] ?? { error: 'no result from provider' };
     return 'id' in r ? { id: m.id, attempts: m.attempts + 1, providerId: r.id } : { id: m.id, attempts: m.attempts + 1, error: r.error };
   });
-  await settleBatch(deps.atomic, { batchId: batch.id, dropped: [], answered: perMail, batch: { attempts, lastError: outcome.ok ? null : outcome.error }, at });
+  await settleBatch(deps.atomic, { batchId: batch.id, ttlMs: ttlMs(deps), dropped: [], answered: perMail, batch: { attempts, lastError: outcome.ok ? null : outcome.error }, at });
   const failed = perMail.filter((r) => 'error' in r).length;
   if (failed) logger.error('outbox mails failed permanently', { batch: batch.id, failed, error: outcome.ok ? results.find((r) => 'error' in r) : outcome.error });
   return { requests: 1, sent: send.length - failed, failed: failed + drop.length, retryLater: false };
 }
 
+const ttlMs = (deps: Pick<Ports, 'config'>) => deps.config.CONFIRM_TTL_HOURS * 3_600_000;
+
 /**
  * Claims due queued mails into a new batch (unless another batch is backing off: one request probes
  * a failing provider, not one per batch) and answers it claimed, or undefined when nothing is due.
+ * Each mail is rendered here, from its list's settings of this moment, and kept with the batch, so
+ * a retry sends it identical; a mail rendered by an earlier version goes as it is.
  */
 async function openNewBatch(deps: Ports, now: number) {
   if (await isBackingOff(deps.db, now)) return undefined;
-  const ids = await dueMailIds(deps.db, now, deps.mailer.maxBatch);
-  if (ids.length === 0) return undefined;
+  const due = await dueMails(deps.db, now, deps.mailer.maxBatch);
+  if (due.length === 0) return undefined;
+  const members: Array<{ id: number; message: OutboxMessage }> = [];
+  const withdrawn: Array<{ id: number; why: string }> = [];
+  for (const mail of due) {
+    const message = mail.message ?? (await composeMail(deps, mail));
+    if (message) members.push({ id: mail.id, message });
+    else withdrawn.push({ id: mail.id, why: 'withdrawn: the signup is no longer pending' });
+  }
   const id = `b_${randomToken(12)}`;
-  await openBatch(deps.atomic, id, ids, now);
-  return claimBatch(deps.db, now, id);
+  await openBatch(deps.atomic, id, members, withdrawn, now);
+  return members.length ? claimBatch(deps.db, now, id) : undefined;
 }
 
 /**

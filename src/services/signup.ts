@@ -4,9 +4,10 @@ import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
 import { type ParsedAddress, parseAddress } from '../domain/address';
 import { isDisposableDomain } from '../domain/disposable';
 import { randomTokens } from '../domain/ids';
+import { funnelProviderOf } from '../domain/funnel';
+import { providerOf } from '../domain/providers';
 import { nameProblem, startsLikeFormula } from '../domain/spreadsheet';
 import { ApiError, invalidInput } from '../errors';
-import { renderConfirmation } from '../mail/templates';
 import { mailboxHashes } from './mailbox';
 
 /** A signup as it arrived, already read from the request (JSON, form or multipart). */
@@ -37,25 +38,10 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
   const { delayMs } = await deps.rateLimiter.reserve(`signup-list:${list.id}`, { burst: config.RATE_LIMIT_LIST_PER_MINUTE, perMinute: config.RATE_LIMIT_LIST_PER_MINUTE });
 
   const now = deps.clock.now();
-  const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
   const target = await findSignupTarget(deps.db, list.id, address.key);
   const [freshSignupId, unsubToken, mailNonce, publicId] = randomTokens(18, 24, 12, 12);
-  const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
   const { mailboxHash, legacyHash } = await mailboxHashes(deps, address.key);
-  const [confirmToken, notMeToken] = await Promise.all([
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: mailboxHash }, 30 * 24 * 3600),
-  ]);
-  const message = renderConfirmation({
-    lang: list.language,
-    listName: list.name,
-    from: list.from ?? config.MAIL_FROM,
-    to: address.email,
-    name: request.name,
-    confirmUrl: `${config.PUBLIC_URL}/confirm?token=${confirmToken}`,
-    notMeUrl: `${config.PUBLIC_URL}/not-me?token=${notMeToken}`,
-    ttlHours: config.CONFIRM_TTL_HOURS,
-  });
+  // The mail itself (and its tokens) is made when it is sent (src/mail/compose.ts): here only what to send.
   await writeSignup(deps.atomic, {
     listId: list.id,
     email: address.email,
@@ -64,14 +50,15 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
     mailboxHash,
     legacyHash,
     publicId: `sub_${publicId}`,
+    provider: funnelProviderOf(providerOf(address.domain)?.id),
+    consentHash: list.consentHash,
     now,
-    expiresAt: now + ttlSeconds * 1000,
+    expiresAt: now + config.CONFIRM_TTL_HOURS * 3_600_000,
     freshSignupId,
-    mailSignupId,
+    mailSignupId: target?.state === 'pending' ? target.signupId : freshSignupId,
     unsubToken: `u_${unsubToken}`,
     mailNonce,
     skipCooldown: target?.state === 'unsubscribed',
-    message,
     mailAt: now + delayMs,
     ip: request.ip,
     userAgent: request.userAgent,

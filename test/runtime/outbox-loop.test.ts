@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimBatch, dueMailIds, openBatch, releaseAllLeases } from '../../src/db/queries/outbox';
+import { composeMail } from '../../src/mail/compose';
+import { claimBatch, dueMails, openBatch, releaseAllLeases } from '../../src/db/queries/outbox';
 import { outboxStats } from '../../src/db/queries/outbox';
 import { subscriptions } from '../../src/db/schema';
 import { drainDue } from '../../src/mail/drain';
@@ -88,7 +89,7 @@ describe('members suppressed while their batch waits', () => {
     const h = await harness();
     for (const e of ['k1@example.com', 'k2@example.com', 'k3@example.com']) expect((await signup(h, e)).status).toBe(202);
     // The claim commits, then the process dies before the request.
-    await openBatch(h.deps.atomic, 'b_crash', await dueMailIds(h.deps.db, h.clock.now(), 100), h.clock.now());
+    await openBatch(h.deps.atomic, 'b_crash', await Promise.all((await dueMails(h.deps.db, h.clock.now(), 100)).map(async (m) => ({ id: m.id, message: (await composeMail(h.deps, m))! }))), [], h.clock.now());
     expect(await claimBatch(h.deps.db, h.clock.now(), 'b_crash')).toBeDefined();
     await suppress(h, 'k2@example.com');
     await releaseAllLeases(h.deps.db); // what a Node restart does

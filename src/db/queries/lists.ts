@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Atomic, Db, List, ListSettings } from '../types';
 import { preparedPerDb } from '../prepared';
-import { changes, listDaily, lists, outbox, settings, subscriptions } from '../schema';
+import { changes, consentTexts, listDaily, lists, outbox, settings, subscriptions } from '../schema';
 
 const listQueries = preparedPerDb((db) => ({
   bySlug: db.select().from(lists).where(eq(lists.slug, sql.placeholder('slug'))).prepare(),
@@ -34,6 +34,12 @@ export async function putList(db: Db, slug: string, values: ListSettings, now: n
     turnstileSecret: values.turnstileSecret ?? null,
     checkMx: values.checkMx ?? false,
     blockDisposable: values.blockDisposable ?? false,
+    confirmationMail: values.confirmationMail ?? null,
+    consentText: values.consentText ?? null,
+    consentHash: values.consentHash ?? null,
+    replyTo: values.replyTo ?? null,
+    mailFooter: values.mailFooter ?? null,
+    reminderAfterHours: values.reminderAfterHours ?? null,
     updatedAt: now,
   };
   const existing = await findList(db, slug);
@@ -69,4 +75,9 @@ export async function deleteList(atomic: Atomic, id: number): Promise<void> {
     tx.delete(settings).where(eq(settings.key, `health_status:${id}`)),
     tx.delete(lists).where(eq(lists.id, id)),
   ]);
+}
+
+/** Keeps a consent wording under its hash (the first time it is seen). */
+export async function rememberConsentText(db: Db, hash: string, text: string, now: number): Promise<void> {
+  await db.insert(consentTexts).values({ hash, text, createdAt: now }).onConflictDoNothing();
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, sql } from 'drizzle-orm';
-import type { Atomic, Batch, Db } from '../types';
-import { outbox, outboxBatches, subscriptions } from '../schema';
+import type { Atomic, Batch, Db, OutboxMessage } from '../types';
+import { lists, outbox, outboxBatches, subscriptions } from '../schema';
 
 /** How long a drainer holds a batch: longer than a request may take (the mailers time out sooner). */
 export const LEASE_MS = 60_000;
@@ -43,18 +43,56 @@ export async function isBackingOff(db: Db, now: number): Promise<boolean> {
   return !!(await db.select({ id: outboxBatches.id }).from(outboxBatches).where(waiting(now)).limit(1).get());
 }
 
-/** The oldest `max` queued mails that are due. */
-export async function dueMailIds(db: Db, now: number, max: number): Promise<number[]> {
-  const rows = await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now))).orderBy(asc(outbox.id)).limit(max).all();
-  return rows.map((r) => r.id);
+/**
+ * The oldest `max` queued mails that are due, with what rendering them needs: their subscription
+ * (a test mail has none) and their list.
+ */
+export async function dueMails(db: Db, now: number, max: number) {
+  const rows = await db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      to: outbox.to,
+      message: outbox.message,
+      subscriptionId: outbox.subscriptionId,
+      subscription: {
+        signupId: subscriptions.signupId,
+        name: subscriptions.name,
+        state: subscriptions.state,
+        mailboxHash: subscriptions.mailboxHash,
+        expiresAt: subscriptions.expiresAt,
+        firstMailAt: subscriptions.firstMailAt,
+      },
+      list: lists,
+    })
+    .from(outbox)
+    .leftJoin(subscriptions, eq(subscriptions.id, outbox.subscriptionId))
+    .leftJoin(lists, eq(lists.id, outbox.listId))
+    .where(and(eq(outbox.state, 'queued'), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.id))
+    .limit(max)
+    .all();
+  // A left join answers an object of nulls for a missing subscription.
+  return rows.map((r) => ({ ...r, subscription: r.subscription?.signupId == null ? null : r.subscription }));
 }
+export type DueMail = Awaited<ReturnType<typeof dueMails>>[number];
 
-/** Puts mails into a new batch with its idempotency key, committed before any request is made. */
-export async function openBatch(atomic: Atomic, batchId: string, mailIds: number[], now: number): Promise<void> {
+/**
+ * Puts mails into a new batch with its idempotency key, each with the message rendered for it,
+ * committed before any request is made; mails that must not go (`withdrawn`) fail at once.
+ * `state = 'queued'` again in each update: a mail suppressed (or claimed elsewhere) since the read stays out.
+ */
+export async function openBatch(
+  atomic: Atomic,
+  batchId: string,
+  members: Array<{ id: number; message: OutboxMessage }>,
+  withdrawn: Array<{ id: number; why: string }>,
+  now: number,
+): Promise<void> {
   await atomic((tx) => [
-    tx.insert(outboxBatches).values({ id: batchId, idempotencyKey: `listgate-${batchId}`, nextAttemptAt: now, createdAt: now }),
-    // `state = 'queued'` again: a mail suppressed (or claimed elsewhere) since the read stays out.
-    tx.update(outbox).set({ state: 'sending', batchId }).where(and(inArray(outbox.id, mailIds), eq(outbox.state, 'queued'))),
+    ...withdrawn.map((w) => tx.update(outbox).set({ state: 'failed', lastError: w.why }).where(and(eq(outbox.id, w.id), eq(outbox.state, 'queued')))),
+    ...(members.length ? [tx.insert(outboxBatches).values({ id: batchId, idempotencyKey: `listgate-${batchId}`, nextAttemptAt: now, createdAt: now })] : []),
+    ...members.map((m) => tx.update(outbox).set({ state: 'sending', batchId, message: m.message }).where(and(eq(outbox.id, m.id), eq(outbox.state, 'queued')))),
   ]);
 }
 
@@ -81,6 +119,8 @@ export type Member = Awaited<ReturnType<typeof batchMembers>>[number];
 /** What became of each member of a batch after a request (or without one), written in one group. */
 export type BatchOutcome = {
   batchId: string;
+  /** CONFIRM_TTL_HOURS in ms: a pending signup expires this long after its first mail left. */
+  ttlMs: number;
   /** Members given up before sending, with why. */
   dropped: Array<{ id: number; why: string }>;
   /** Members the provider answered for: its id, or an error that no retry will fix. */
@@ -92,10 +132,30 @@ export type BatchOutcome = {
 /**
  * Settles a batch: dropped and answered members get their final state, the batch is done, and its
  * mails to subscriptions erased (or purged) while it was being sent are deleted: they were kept
- * only so an in-doubt retry could resend the identical body.
+ * only so an in-doubt retry could resend the identical body. A pending signup whose first mail
+ * just left expires CONFIRM_TTL_HOURS from now; one whose mail could not be sent at all, from now too.
  */
 export async function settleBatch(atomic: Atomic, o: BatchOutcome): Promise<void> {
+  const sentIds = o.answered.filter((a) => 'providerId' in a).map((a) => a.id);
+  const failedIds = [...o.dropped.map((d) => d.id), ...o.answered.filter((a) => 'error' in a).map((a) => a.id)];
+  const ofMails = (tx: Db, ids: number[]) => tx.select({ id: outbox.subscriptionId }).from(outbox).where(inArray(outbox.id, ids));
   await atomic((tx) => [
+    ...(sentIds.length
+      ? [
+          tx
+            .update(subscriptions)
+            .set({ firstMailAt: o.at, expiresAt: o.at + o.ttlMs })
+            .where(and(inArray(subscriptions.id, ofMails(tx, sentIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
+        ]
+      : []),
+    ...(failedIds.length
+      ? [
+          tx
+            .update(subscriptions)
+            .set({ expiresAt: o.at + o.ttlMs })
+            .where(and(inArray(subscriptions.id, ofMails(tx, failedIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
+        ]
+      : []),
     ...o.dropped.map((d) => tx.update(outbox).set({ state: 'failed', lastError: d.why }).where(and(eq(outbox.id, d.id), eq(outbox.state, 'sending')))),
     ...o.answered.map((a) =>
       'providerId' in a

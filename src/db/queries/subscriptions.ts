@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, isNull, lte, ne, not, or, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
@@ -31,6 +31,10 @@ export type SignupWrite = {
   legacyHash: string;
   /** Opaque id for a new subscription; an existing row keeps its own. */
   publicId: string;
+  /** The funnel's provider group of the address (gmail, outlook, ..., other). */
+  provider: string;
+  /** The consent wording the form showed (its hash), kept as evidence. */
+  consentHash: string | null;
   now: number;
   expiresAt: number;
   /** Fresh id for a new or renewed signup; a pending row keeps its own. */
@@ -45,7 +49,6 @@ export type SignupWrite = {
    * group can use it: the cap's EXISTS needs the fresh signup id on a pending row.
    */
   skipCooldown: boolean;
-  message: OutboxMessage;
   /** When the mail may leave: now, or later while the list is flooded. */
   mailAt: number;
   ip: string;
@@ -53,8 +56,7 @@ export type SignupWrite = {
   source: string | null;
 };
 
-type SignupValues = Omit<SignupWrite, 'skipCooldown' | 'message'> & {
-  message: string;
+type SignupValues = Omit<SignupWrite, 'skipCooldown'> & {
   /** The 15-minute cooldown's bound; skipping it moves the bound, the statement stays the same. */
   cooldownBound: number;
   windowBound: number;
@@ -67,6 +69,8 @@ const signupStatements = preparedPerDb((db) => {
   // A pending signup keeps the name and consent evidence of its first signup: a repeat by anyone
   // changes neither. A return from unsubscribed (or a lifted suppression) is a new signup.
   const firstSignup = (column: AnySQLiteColumn) => sql`CASE WHEN ${subscriptions.state} = 'pending' THEN ${column} ELSE excluded.${sql.identifier(column.name)} END`;
+  // What only a new signup starts afresh: a pending one keeps its first mail's time and reminder.
+  const pendingKeeps = (column: AnySQLiteColumn) => sql`CASE WHEN ${subscriptions.state} = 'pending' THEN ${column} END`;
   return [
     db
       .insert(addresses)
@@ -106,6 +110,11 @@ const signupStatements = preparedPerDb((db) => {
             confirmIp: sql`NULL`.as('confirm_ip'),
             confirmUserAgent: sql`NULL`.as('confirm_user_agent'),
             unsubscribeSource: sql`NULL`.as('unsubscribe_source'),
+            signedUpAt: sql<number>`${p('now')}`.as('signed_up_at'),
+            provider: sql<string>`${p('provider')}`.as('provider'),
+            firstMailAt: sql`NULL`.as('first_mail_at'),
+            remindedAt: sql`NULL`.as('reminded_at'),
+            consentHash: sql`${p('consentHash')}`.as('consent_hash'),
           })
           .from(lists)
           .where(and(eq(lists.id, p('listId')), notSuppressed)),
@@ -119,9 +128,15 @@ const signupStatements = preparedPerDb((db) => {
           signupIp: firstSignup(subscriptions.signupIp),
           signupUserAgent: firstSignup(subscriptions.signupUserAgent),
           signupSource: firstSignup(subscriptions.signupSource),
+          signedUpAt: firstSignup(subscriptions.signedUpAt),
+          provider: firstSignup(subscriptions.provider),
+          consentHash: firstSignup(subscriptions.consentHash),
+          // A pending signup expires CONFIRM_TTL_HOURS after its first mail, however often it is repeated.
+          expiresAt: firstSignup(subscriptions.expiresAt),
+          firstMailAt: pendingKeeps(subscriptions.firstMailAt),
+          remindedAt: pendingKeeps(subscriptions.remindedAt),
           mailboxHash: sql`excluded.mailbox_hash`,
           updatedAt: sql`excluded.updated_at`,
-          expiresAt: sql`excluded.expires_at`,
           confirmedAt: null,
           confirmSeq: null,
         },
@@ -166,7 +181,8 @@ const signupStatements = preparedPerDb((db) => {
           subscriptionId: subscriptions.id,
           listId: subscriptions.listId,
           to: subscriptions.email,
-          message: sql`${p('message')}`.as('message'),
+          kind: sql<'confirmation'>`'confirmation'`.as('kind'),
+          message: sql`NULL`.as('message'),
           state: sql<'queued'>`'queued'`.as('state'),
           batchId: sql`NULL`.as('batch_id'),
           attempts: sql<number>`0`.as('attempts'),
@@ -195,10 +211,9 @@ const signupStatements = preparedPerDb((db) => {
  *  4. the outbox job, only when (3) admitted it: the signup and its mail commit together.
  */
 export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void> {
-  const { skipCooldown, message, ...rest } = w;
+  const { skipCooldown, ...rest } = w;
   const values: SignupValues = {
     ...rest,
-    message: JSON.stringify(message),
     // The same statement either way (same work whatever the state): skipping moves the bound.
     cooldownBound: skipCooldown ? w.now : w.now - MAIL_COOLDOWN_MS,
     windowBound: w.now - MAIL_WINDOW_MS,
@@ -297,9 +312,13 @@ export async function mailboxOnList(db: Db, listId: number, mailboxHash: string)
   return row !== undefined;
 }
 
-/** Deletes pending signups whose newest token has expired; answers how many. */
+/** Deletes pending signups past their expiry (CONFIRM_TTL_HOURS after their first mail left); answers how many. */
 export async function purgeExpiredPending(db: Db, now: number): Promise<number> {
-  const expired = and(eq(subscriptions.state, 'pending'), lte(subscriptions.expiresAt, now));
+  // Not while its mail still waits (a flood may delay it): the expiry counts from the first mail sent.
+  const mailWaiting = exists(
+    db.select({ one: sql`1` }).from(outbox).where(and(eq(outbox.subscriptionId, subscriptions.id), inArray(outbox.state, ['queued', 'sending']))),
+  );
+  const expired = and(eq(subscriptions.state, 'pending'), lte(subscriptions.expiresAt, now), not(mailWaiting));
   // A renewed signup of someone who once unsubscribed (or was suppressed) has feed events that an
   // erasure must still find through this row: it goes back to `unsubscribed` instead of away.
   const withHistory = or(sql`${subscriptions.unsubscribedAt} IS NOT NULL`, sql`${subscriptions.suppressedAt} IS NOT NULL`);

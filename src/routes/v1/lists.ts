@@ -25,6 +25,14 @@ const List = z
     turnstile_secret_set: z.boolean().openapi({ description: 'Whether a Turnstile secret is set; the secret itself never leaves.' }),
     check_mx: z.boolean(),
     block_disposable: z.boolean(),
+    confirmation_mail: z
+      .object({ subject: z.string().optional(), intro: z.string().optional(), button: z.string().optional() })
+      .nullable()
+      .openapi({ description: 'The list\'s own words in its confirmation mail; what is not set comes from the list\'s language.' }),
+    consent_text: z.string().nullable(),
+    reply_to: z.string().nullable(),
+    mail_footer: z.string().nullable(),
+    reminder_after_hours: z.number().nullable(),
     counts: z.object({ pending: z.number().int(), confirmed: z.number().int(), unsubscribed: z.number().int(), suppressed: z.number().int() }),
     created_at: dateTime,
     updated_at: dateTime,

@@ -1,0 +1,57 @@
+import type { Deps } from '../deps';
+import type { List, MailKind, OutboxMessage } from '../db/types';
+import { renderConfirmation } from './templates';
+
+/** What a queued mail is about, as the outbox reads it when a batch takes the mail. */
+export type MailToCompose = {
+  kind: MailKind;
+  to: string;
+  list: List | null;
+  /** The subscription a confirmation or reminder is for; null for a test mail. */
+  subscription: { signupId: string; name: string | null; state: string; mailboxHash: string; expiresAt: number | null; firstMailAt: number | null } | null;
+};
+
+const NOT_ME_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Renders a queued mail now, from the list's settings of this moment, with fresh tokens: a
+ * confirmation token lives CONFIRM_TTL_HOURS from now for a first mail, and never past the signup's
+ * expiry for a later one (a resend or the reminder). Null when the mail must not go: its signup is
+ * no longer pending (confirmed, unsubscribed, suppressed or gone) or its list is gone.
+ */
+export async function composeMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'>, mail: MailToCompose): Promise<OutboxMessage | null> {
+  const { config } = deps;
+  const list = mail.list;
+  if (!list) return null;
+  const now = deps.clock.now();
+  const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
+  const sub = mail.subscription;
+  let signup = `test-${list.slug}`;
+  let mailboxHash: string | undefined;
+  let expiresAt: number | undefined;
+  if (mail.kind !== 'test') {
+    if (!sub || sub.state !== 'pending') return null;
+    signup = sub.signupId;
+    mailboxHash = sub.mailboxHash || undefined;
+    if (sub.firstMailAt !== null && sub.expiresAt !== null) expiresAt = sub.expiresAt;
+  }
+  const claims = { signup, list: list.slug };
+  const [confirmToken, notMeToken] = await Promise.all([
+    deps.tokens.sign({ ...claims, purpose: 'confirm' }, ttlSeconds, { expiresAt }),
+    deps.tokens.sign({ ...claims, purpose: 'not_me', ...(mailboxHash ? { address: mailboxHash } : {}) }, NOT_ME_TTL_SECONDS),
+  ]);
+  return renderConfirmation({
+    kind: mail.kind,
+    lang: list.language,
+    listName: list.name,
+    from: list.from ?? config.MAIL_FROM,
+    replyTo: list.replyTo,
+    to: mail.to,
+    name: sub?.name ?? null,
+    text: list.confirmationMail,
+    footer: list.mailFooter,
+    confirmUrl: `${config.PUBLIC_URL}/confirm?token=${confirmToken}`,
+    notMeUrl: `${config.PUBLIC_URL}/not-me?token=${notMeToken}`,
+    validHours: ((expiresAt ?? now + ttlSeconds * 1000) - now) / 3_600_000,
+  });
+}
