@@ -22,6 +22,7 @@ import { keyRoutes } from './routes/v1/keys';
 import { listRoutes } from './routes/v1/lists';
 import { statsRoutes } from './routes/v1/stats';
 import { listSubscriberRoutes, subscriberRoutes } from './routes/v1/subscribers';
+import { mailRoutes } from './routes/v1/mail';
 import { suppressionRoutes } from './routes/v1/suppressions';
 import { webhookRoutes } from './routes/webhooks';
 import { checkHealth } from './services/health';
@@ -36,7 +37,8 @@ export function createApi() {
   v1.route('/lists', listRoutes); //               GET /v1/lists, GET|PUT|DELETE /v1/lists/{list}
   v1.route('/lists', exportRoutes); //             GET /v1/lists/{list}/subscribers
   v1.route('/lists', changesRoutes); //            GET /v1/lists/{list}/changes
-  v1.route('/lists', statsRoutes); //              GET /v1/lists/{list}/stats
+  v1.route('/lists', statsRoutes); //              GET /v1/lists/{list}/stats, GET /v1/lists/{list}/stats/daily
+  v1.route('/lists', mailRoutes); //               POST /v1/lists/{list}/preview, POST /v1/lists/{list}/test-mail
   v1.route('/lists', listSubscriberRoutes); //     POST /v1/lists/{list}/subscribers/{email}/unsubscribe
   v1.route('/subscribers', subscriberRoutes); //   GET|DELETE /v1/subscribers/{email}
   v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/{email}

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import type { AppEnv, Deps, Logger, Mailer } from './deps';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
-import { jsonLogger } from './logger';
+import { jsonLogger, safeErrorText } from './logger';
 import { startDrainLoop } from './mail/drain-loop';
 import { logMailer } from './mail/log';
 import { nodeMxLookup } from './mail/mx';
@@ -14,6 +14,10 @@ import { smtpMailer } from './mail/smtp';
 import { memoryRateLimiter } from './ratelimit/memory';
 import { prepareInstallation } from './services/installation';
 import { runMaintenance } from './services/maintenance';
+import { queueDueReminders } from './services/reminders';
+
+/** How often Node looks for reminders that became due. */
+const REMINDER_EVERY_MS = 10_000;
 
 function buildMailer(config: Config, logger: Logger): Mailer {
   if (config.mailTransport === 'resend') return resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL });
@@ -75,6 +79,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const maintenanceEveryMs = Math.min(10 * 60_000, Math.max(1000, (config.CONFIRM_TTL_HOURS * 3_600_000) / 10));
   const maintenanceTimer = setInterval(() => void runMaintenance(deps), maintenanceEveryMs);
   maintenanceTimer.unref();
+  // Reminders become due within 15 seconds of their time.
+  const reminderTimer = setInterval(() => void queueDueReminders(deps).catch((err) => logger.error('reminders failed', { error: safeErrorText(err) })), REMINDER_EVERY_MS);
+  reminderTimer.unref();
 
   let port = config.PORT;
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -100,6 +107,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(maintenanceTimer);
+      clearInterval(reminderTimer);
       await new Promise<void>((r) => server.close(() => r()));
       await outbox.stop();
       exportDb.close();

@@ -10,6 +10,7 @@ import { resendMailer } from './mail/resend';
 import { d1RateLimiter, purgeIdleBuckets } from './ratelimit/d1';
 import { prepareInstallation } from './services/installation';
 import { runMaintenance, step } from './services/maintenance';
+import { queueDueReminders } from './services/reminders';
 
 /**
  * Provider requests per cron run. Each is one subrequest (Workers allow 50 on the free plan,
@@ -28,6 +29,9 @@ export type ScheduledReport = { requests: number; sent: number; failed: number; 
  */
 export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
   const report: ScheduledReport = { requests: 0, sent: 0, failed: 0, purgedPending: 0, purgedBuckets: 0 };
+  await step(deps, 'reminders', async () => {
+    await queueDueReminders(deps);
+  });
   await step(deps, 'drain', async () => {
     Object.assign(report, await drainDue(deps, MAX_REQUESTS_PER_RUN, { spacingMs: 1000 / deps.config.MAIL_RATE_PER_SECOND }));
   });

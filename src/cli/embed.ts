@@ -22,7 +22,7 @@ export async function snippetFor(slug: string, opts: EmbedOptions, env: Record<s
     try {
       const row = await findList(sqlite.db, slug);
       if (!row) throw new Error(`there is no list "${slug}" in ${DATABASE_PATH}`);
-      list = { slug: row.slug, name: row.name, language: opts.lang ?? row.language, turnstileSiteKey: row.turnstileSiteKey };
+      list = { slug: row.slug, name: row.name, language: opts.lang ?? row.language, turnstileSiteKey: row.turnstileSiteKey, consentText: row.consentText };
     } finally {
       sqlite.close();
     }

@@ -17,6 +17,10 @@ button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offse
 .notice p{margin:0 0 .25rem}
 .suggestion{margin:0 0 1.5rem}
 .suggestion button{margin-top:0;max-width:100%;overflow-wrap:anywhere;text-align:left}
+a.button{display:inline-block;padding:.7rem 1.2rem;border-radius:6px;background:#1d4ed8;color:#fff;text-decoration:none;font-weight:600}
+a.button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+.consent{margin-top:1.25rem;font-size:.875rem;color:#4b5563}
+.consent p{margin:0 0 .5rem}
 @media (max-width:400px){main{margin:0;border-radius:0;min-height:100vh;padding:1rem}}`;
 
 /** A hosted page. `stylesheet` adds a served stylesheet after the base one; `wide` widens the main column. */

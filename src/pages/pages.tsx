@@ -2,7 +2,7 @@ import { Layout } from './layout';
 import { TURNSTILE_SCRIPT } from './turnstile';
 import { type Lang, type MessageKey, t } from '../i18n/messages';
 
-type ListInfo = { slug: string; name: string; turnstileSiteKey?: string | null };
+type ListInfo = { slug: string; name: string; turnstileSiteKey?: string | null; consentText?: string | null };
 
 export type SignupProblem = { message: string; suggestion?: string };
 
@@ -52,8 +52,42 @@ export function SignupPage(props: { lang: Lang; list: ListInfo; problem?: Signup
         {props.list.turnstileSiteKey ? <div class="cf-turnstile" data-sitekey={props.list.turnstileSiteKey} /> : null}
         <button type="submit">{t(lang, 'subscribe')}</button>
       </form>
+      {list.consentText ? <Consent lang={lang} text={list.consentText} /> : null}
       {/* Cloudflare's widget script, loaded as a file (CSP allows only its origin; no inline script). */}
       {props.list.turnstileSiteKey ? <script src={TURNSTILE_SCRIPT} async defer /> : null}
+    </Layout>
+  );
+}
+
+/** The wording a person agrees to by signing up, under the form (paragraphs kept). */
+export function Consent(props: { lang: Lang; text: string }) {
+  return (
+    <div class="consent">
+      <p>{t(props.lang, 'consentLabel')}</p>
+      {props.text.split(/\n\s*\n/).map((p) => (
+        <p>{p}</p>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * After a browser signup: what to do next, said plainly. It names the sender to look for, mentions
+ * the spam folder, and offers a button to the person's webmail when the provider is known.
+ */
+export function CheckInboxPage(props: { lang: Lang; list: string; sender: string; inbox?: { name: string; url: string } }) {
+  const { lang } = props;
+  return (
+    <Layout lang={lang} title={t(lang, 'checkInboxTitle')}>
+      <p>{t(lang, 'checkInboxBody', { list: props.list })}</p>
+      <p>{t(lang, 'checkInboxSender', { sender: props.sender })}</p>
+      {props.inbox ? (
+        <p>
+          <a class="button" href={props.inbox.url} rel="noopener noreferrer" target="_blank">
+            {t(lang, 'checkInboxOpen', { provider: props.inbox.name })}
+          </a>
+        </p>
+      ) : null}
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import { type Lang, t } from '../i18n/messages';
 
-export type SnippetList = { slug: string; name: string; language: Lang; turnstileSiteKey?: string | null };
+export type SnippetList = { slug: string; name: string; language: Lang; turnstileSiteKey?: string | null; consentText?: string | null };
 
 /**
  * The HTML an operator pastes into another site: a plain form that works with no JavaScript
@@ -14,11 +14,13 @@ export function embedSnippet(publicUrl: string, list: SnippetList): string {
   const base = publicUrl.replace(/\/+$/, '');
   const id = `listgate-${list.slug}-email`;
   const sitekey = list.turnstileSiteKey ? raw(` data-turnstile-sitekey="${escapeAttr(list.turnstileSiteKey)}"`) : '';
+  // The wording the person agrees to, under the button as on the hosted page (kept with their signup).
+  const consent = list.consentText ? html`\n  <p data-listgate-consent>${t(list.language, 'consentLabel')} ${list.consentText}</p>` : '';
   return html`<form data-listgate action="${base}/lists/${list.slug}/subscribe" method="post" lang="${list.language}"${sitekey}>
   <label for="${id}">${t(list.language, 'emailLabel')}</label>
   <input id="${id}" name="email" type="email" required autocomplete="email" maxlength="254">
   <input name="_gotcha" type="text" tabindex="-1" autocomplete="off" aria-hidden="true" hidden>
-  <button type="submit">${t(list.language, 'subscribe')}</button>
+  <button type="submit">${t(list.language, 'subscribe')}</button>${consent}
 </form>
 <script src="${base}/embed.js" defer></script>
 `.toString();

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps';
 import type { List } from '../db/types';
-import { type DailyTotals, dailyTotals, listOutboxCounts } from '../db/queries/stats';
+import { type DailyTotals, dailyRows, dailyTotals, funnelByProvider, listOutboxCounts } from '../db/queries/stats';
 import { getSetting, putSetting } from '../db/queries/settings';
+import { CONFIRM_TIME_EDGES, FUNNEL_PROVIDERS, type FunnelProvider, funnelProviderOf, medianFromBuckets, rate } from '../domain/funnel';
 import { computeHealth, type HealthReport } from '../domain/health';
 import { DAY_MS } from '../domain/time';
 
@@ -65,4 +66,70 @@ export async function readListStats(deps: Pick<Deps, 'db' | 'clock' | 'logger'>,
   const stats = await listStats(deps, list);
   await noteHealthStatus(deps, list, stats.health);
   return stats;
+}
+
+export type ProviderFunnel = { signups: number; confirmed: number; confirmation_rate: number | null };
+export type Funnel = {
+  days: number;
+  signups: number;
+  mails_sent: number;
+  confirmed: number;
+  confirmation_rate: number | null;
+  median_seconds_to_confirm: number | null;
+  by_provider: Record<FunnelProvider, ProviderFunnel>;
+};
+
+/**
+ * The confirmation funnel of the signups made in the last `days` UTC days (today included), by
+ * cohort: how many got their mail, how many confirmed and how fast (median from buckets), and the
+ * same by mailbox provider. Read from trigger-kept rows: O(days) whatever the list size.
+ */
+export async function listFunnel(deps: Pick<Deps, 'db' | 'clock'>, list: List, days: number): Promise<Funnel> {
+  const firstDay = Math.floor(deps.clock.now() / DAY_MS) - (days - 1);
+  const rows = await funnelByProvider(deps.db, list.id, firstDay);
+  const byProvider = Object.fromEntries(FUNNEL_PROVIDERS.map((p) => [p, { signups: 0, confirmed: 0, confirmation_rate: null }])) as Record<FunnelProvider, ProviderFunnel>;
+  const buckets = CONFIRM_TIME_EDGES.map(() => 0).concat(0);
+  let signups = 0;
+  let mailsSent = 0;
+  let confirmed = 0;
+  for (const r of rows) {
+    const p = byProvider[funnelProviderOf(r.provider)];
+    p.signups += r.signups;
+    p.confirmed += r.confirmed;
+    signups += r.signups;
+    mailsSent += r.mailsSent;
+    confirmed += r.confirmed;
+    [r.t0, r.t1, r.t2, r.t3, r.t4, r.t5, r.t6, r.t7, r.t8, r.t9, r.t10, r.t11].forEach((n, i) => (buckets[i] += n));
+  }
+  for (const p of Object.values(byProvider)) p.confirmation_rate = rate(p.confirmed, p.signups);
+  return {
+    days,
+    signups,
+    mails_sent: mailsSent,
+    confirmed,
+    confirmation_rate: rate(confirmed, signups),
+    median_seconds_to_confirm: medianFromBuckets(buckets),
+    by_provider: byProvider,
+  };
+}
+
+export type DailyRow = { date: string; signups: number; confirmed: number; unsubscribed: number; bounced: number; complained: number };
+
+/** One row per UTC day of the last `days` (today included), oldest first, days without activity as zeros. */
+export async function listDailyStats(deps: Pick<Deps, 'db' | 'clock'>, list: List, days: number): Promise<DailyRow[]> {
+  const today = Math.floor(deps.clock.now() / DAY_MS);
+  const firstDay = today - (days - 1);
+  const byDay = new Map((await dailyRows(deps.db, list.id, firstDay)).map((r) => [r.day, r]));
+  return Array.from({ length: days }, (_, i) => {
+    const day = firstDay + i;
+    const r = byDay.get(day);
+    return {
+      date: new Date(day * DAY_MS).toISOString().slice(0, 10),
+      signups: r?.signups ?? 0,
+      confirmed: r?.confirmed ?? 0,
+      unsubscribed: r?.unsubscribed ?? 0,
+      bounced: (r?.hardBounces ?? 0) + (r?.softBounces ?? 0),
+      complained: r?.complained ?? 0,
+    };
+  });
 }

@@ -21,7 +21,7 @@ export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKe
   return {
     email: rows.find((r) => r.s.key === key)?.s.email ?? named.email,
     suppression: suppression ? { reason: suppression.reason, source: suppression.source, created_at: isoTime(suppression.createdAt) } : null,
-    subscriptions: rows.map(({ list, listName, s }) => ({
+    subscriptions: rows.map(({ list, listName, s, consentText }) => ({
       id: s.publicId,
       list,
       list_name: listName,
@@ -33,7 +33,7 @@ export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKe
       confirmed_at: isoTime(s.confirmedAt),
       unsubscribed_at: isoTime(s.unsubscribedAt),
       suppressed_at: isoTime(s.suppressedAt),
-      signup: { ip: s.signupIp, user_agent: s.signupUserAgent, source: s.signupSource },
+      signup: { ip: s.signupIp, user_agent: s.signupUserAgent, source: s.signupSource, consent_text: consentText ?? null },
       confirmation: s.confirmedAt === null ? null : { ip: s.confirmIp, user_agent: s.confirmUserAgent },
       unsubscribe: s.unsubscribedAt === null ? null : { source: s.unsubscribeSource },
     })),

@@ -221,7 +221,9 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', { 
     expect(await hosted.getByLabel('Email address').inputValue()).toBe(`${local}2@hotmial.com`);
     await expectGoodPage(expect, hosted, 'signup-typo');
     await hosted.getByRole('button', { name: `Yes, use ${local}2@hotmail.com` }).click();
-    await hosted.waitForURL(`${server.url}/lists/newsletter/check-inbox`);
+    // Hotmail is Outlook.com: the page names the webmail to open.
+    await hosted.waitForURL(`${server.url}/lists/newsletter/check-inbox?provider=outlook`);
+    await hosted.getByRole('link', { name: 'Open Outlook' }).waitFor();
     await mailTo(`${local}2@hotmail.com`);
   });
 

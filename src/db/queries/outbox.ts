@@ -236,3 +236,8 @@ export async function outboxStats(db: Db): Promise<OutboxStats> {
     .get();
   return { queued: row?.queued ?? 0, sent: row?.sent ?? 0, failed: row?.failed ?? 0, oldestQueuedAt: row?.oldestQueuedAt ?? null };
 }
+
+/** Queues a test mail of a list to an operator's address (no subscription: rendered with sample links). */
+export async function queueTestMail(db: Db, m: { listId: number; to: string; now: number }): Promise<void> {
+  await db.insert(outbox).values({ listId: m.listId, to: m.to, kind: 'test', nextAttemptAt: m.now, createdAt: m.now });
+}

@@ -1,6 +1,6 @@
 import { and, type AnyColumn, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../types';
-import { listDaily, outbox } from '../schema';
+import { funnelDaily, listDaily, outbox } from '../schema';
 
 export type DailyTotals = { signups: number; confirmations: number; delivered: number; hard_bounces: number; soft_bounces: number; complaints: number };
 
@@ -33,4 +33,50 @@ export async function listOutboxCounts(db: Db, listId: number, since: number): P
     .where(and(eq(outbox.listId, listId), gte(outbox.createdAt, since)))
     .get();
   return { queued: row?.queued ?? 0, failed: row?.failed ?? 0 };
+}
+
+/** A list's funnel rows (cohort day x provider) from `firstDay` on, summed by provider. */
+export async function funnelByProvider(db: Db, listId: number, firstDay: number) {
+  const sum = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`.mapWith(Number);
+  return db
+    .select({
+      provider: funnelDaily.provider,
+      signups: sum(funnelDaily.signups),
+      mailsSent: sum(funnelDaily.mailsSent),
+      confirmed: sum(funnelDaily.confirmed),
+      t0: sum(funnelDaily.t0),
+      t1: sum(funnelDaily.t1),
+      t2: sum(funnelDaily.t2),
+      t3: sum(funnelDaily.t3),
+      t4: sum(funnelDaily.t4),
+      t5: sum(funnelDaily.t5),
+      t6: sum(funnelDaily.t6),
+      t7: sum(funnelDaily.t7),
+      t8: sum(funnelDaily.t8),
+      t9: sum(funnelDaily.t9),
+      t10: sum(funnelDaily.t10),
+      t11: sum(funnelDaily.t11),
+    })
+    .from(funnelDaily)
+    .where(and(eq(funnelDaily.listId, listId), gte(funnelDaily.day, firstDay)))
+    .groupBy(funnelDaily.provider)
+    .all();
+}
+
+/** A list's daily rows from `firstDay` on (days without activity have no row). */
+export async function dailyRows(db: Db, listId: number, firstDay: number) {
+  return db
+    .select({
+      day: listDaily.day,
+      signups: listDaily.signups,
+      confirmed: listDaily.confirmations,
+      unsubscribed: listDaily.unsubscriptions,
+      hardBounces: listDaily.hardBounces,
+      softBounces: listDaily.softBounces,
+      complained: listDaily.complaints,
+    })
+    .from(listDaily)
+    .where(and(eq(listDaily.listId, listId), gte(listDaily.day, firstDay)))
+    .orderBy(listDaily.day)
+    .all();
 }

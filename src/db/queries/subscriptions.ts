@@ -2,7 +2,7 @@ import { and, asc, eq, exists, inArray, isNull, lte, ne, not, or, sql } from 'dr
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
-import { addresses, changes, lists, outbox, subscriptions, suppressions } from '../schema';
+import { addresses, changes, consentTexts, lists, outbox, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
 export const MAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -298,9 +298,10 @@ export async function findBySignupId(db: Db, signupId: string) {
 /** Every subscription of one mailbox (every variant of the address), with the list it is on. */
 export async function subscriptionsOf(db: Db, mailboxHash: string) {
   return db
-    .select({ list: lists.slug, listName: lists.name, s: subscriptions })
+    .select({ list: lists.slug, listName: lists.name, s: subscriptions, consentText: consentTexts.text })
     .from(subscriptions)
     .innerJoin(lists, eq(lists.id, subscriptions.listId))
+    .leftJoin(consentTexts, eq(consentTexts.hash, subscriptions.consentHash))
     .where(eq(subscriptions.mailboxHash, mailboxHash))
     .orderBy(asc(lists.slug), asc(subscriptions.key))
     .all();

@@ -8,7 +8,8 @@ import { requireList, listOfRequest } from '../../middleware/list';
 import { listCors } from '../../middleware/list-cors';
 import { enforceLimits, rateKeyOf } from '../../middleware/rate-limit';
 import { contentSecurityPolicy } from '../../middleware/security-headers';
-import { MessagePage, SignupPage } from '../../pages/pages';
+import { CheckInboxPage, SignupPage } from '../../pages/pages';
+import { inboxForProvider, inboxForSignup, senderAddress } from '../../services/inbox';
 import { signUp } from '../../services/signup';
 
 /** Control characters never belong in a name; they would also be a header-injection vector. */
@@ -67,8 +68,13 @@ signupRoutes.post('/:list/subscribe', async (c) => {
   const list = await requireList(c);
   const json = wantsJson(c);
   const fields = await readBody(c);
-  const accepted = () =>
-    json ? c.json({ status: 'pending' }, 202) : c.redirect(list.redirectPending ?? `/lists/${list.slug}/check-inbox`, 303);
+  // The same answer whatever the address's state (and for the honeypot): the webmail link depends
+  // only on the address's provider. A browser's "check your inbox" page gets the provider, never the address.
+  const accepted = () => {
+    const inbox = inboxForSignup(deps, list, fields.email);
+    if (json) return c.json(inbox ? { status: 'pending', inbox: { name: inbox.name, url: inbox.url } } : { status: 'pending' }, 202);
+    return c.redirect(list.redirectPending ?? `/lists/${list.slug}/check-inbox${inbox ? `?provider=${inbox.id}` : ''}`, 303);
+  };
 
   // Limits come before the honeypot: a trap must answer exactly like a real signup would,
   // and a real signup over the limit gets 429.
@@ -95,6 +101,8 @@ signupRoutes.post('/:list/subscribe', async (c) => {
 });
 
 signupRoutes.get('/:list/check-inbox', async (c) => {
+  const deps = c.get('deps');
   const list = await requireList(c);
-  return c.html(<MessagePage lang={list.language} title="checkInboxTitle" body="checkInboxBody" list={list.name} />);
+  const inbox = inboxForProvider(deps, list, c.req.query('provider'));
+  return c.html(<CheckInboxPage lang={list.language} list={list.name} sender={senderAddress(deps, list)} inbox={inbox} />);
 });

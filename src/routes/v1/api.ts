@@ -103,6 +103,10 @@ const problemAnswers = {
   413: problemJson(Problem, 'The body is over the size limit.'),
   415: problemJson(Problem, 'The body is not application/json.'),
   422: problemJson(ValidationProblem, 'Invalid input.'),
+  429: {
+    ...problemJson(Problem, 'Too many requests of this kind; try again later.'),
+    headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+  },
 } as const;
 type ProblemStatus = keyof typeof problemAnswers;
 

@@ -2,7 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import * as z from 'zod';
 import type { RateResult } from '../../domain/health';
 import { requireList } from '../../middleware/list';
-import { readListStats } from '../../services/stats';
+import { FUNNEL_PROVIDERS, type FunnelProvider } from '../../domain/funnel';
+import { listDailyStats, listFunnel, readListStats } from '../../services/stats';
 import { jsonAnswer, keyed, listParam, problems, v1Router } from './api';
 
 const rateView = (r: RateResult) => ({ count: r.count, denominator: r.denominator, rate: r.rate, status: r.status, level: r.level });
@@ -19,6 +20,39 @@ const Rate = z
     level: level.openapi({ description: 'The threshold verdict ignoring volume.' }),
   })
   .openapi('Rate');
+
+const ratio = z.number().nullable().openapi({ description: '0 to 1; null when nothing was counted.' });
+const ProviderFunnel = z.object({ signups: count, confirmed: count, confirmation_rate: ratio });
+const Funnel = z
+  .object({
+    days: count,
+    signups: count,
+    mails_sent: count.openapi({ description: 'Signups whose first confirmation mail left.' }),
+    confirmed: count,
+    confirmation_rate: ratio,
+    median_seconds_to_confirm: z.number().nullable().openapi({ description: 'From the first mail to the confirmation, approximate (from buckets); null before any confirmation.' }),
+    by_provider: z.object(Object.fromEntries(FUNNEL_PROVIDERS.map((p) => [p, ProviderFunnel])) as Record<FunnelProvider, typeof ProviderFunnel>),
+  })
+  .openapi('Funnel', { description: 'The signups made in the last `days` UTC days (imports are no signups), by cohort: what became of them.' });
+
+const daysQuery = z.object({
+  days: z.coerce.number().int().min(1).max(400).default(30).openapi({ description: 'UTC days, today included; at most 400.' }),
+});
+
+const Daily = z
+  .object({
+    data: z.array(
+      z.object({
+        date: z.string().openapi({ format: 'date' }),
+        signups: count,
+        confirmed: count,
+        unsubscribed: count,
+        bounced: count.openapi({ description: 'Hard and soft bounces.' }),
+        complained: count,
+      }),
+    ),
+  })
+  .openapi('DailyStats', { description: 'One row per UTC day, oldest first, days without activity included.' });
 
 const Stats = z
   .object({
@@ -37,6 +71,7 @@ const Stats = z
     complaint: Rate,
     status,
     outbox: z.object({ queued: count, failed: count }),
+    funnel: Funnel,
   })
   .openapi('Stats', {
     description:
@@ -56,12 +91,13 @@ export const statsRoutes = v1Router().openapi(
     description: 'Counts by state, and the last 30 UTC days: totals, confirmation rate, bounce and complaint rates with their health status at the SES thresholds.',
     tags: ['Lists'],
     ...keyed({ scope: 'admin' }),
-    request: { params: listParam },
-    responses: { 200: jsonAnswer(Stats, 'The stats.'), ...problems(404) },
+    request: { params: listParam, query: daysQuery },
+    responses: { 200: jsonAnswer(Stats, 'The stats.'), ...problems(404, 422) },
   }),
   async (c) => {
     const list = await requireList(c);
-    const s = await readListStats(c.get('deps'), list);
+    const { days } = c.req.valid('query');
+    const [s, funnel] = await Promise.all([readListStats(c.get('deps'), list), listFunnel(c.get('deps'), list, days)]);
     const { health } = s;
     return c.json(
       {
@@ -75,8 +111,24 @@ export const statsRoutes = v1Router().openapi(
         complaint: rateView(health.complaint),
         status: health.status,
         outbox: s.outbox,
+        funnel,
       },
       200,
     );
+  },
+).openapi(
+  createRoute({
+    method: 'get',
+    path: '/{list}/stats/daily',
+    summary: 'Daily activity of a list',
+    description: 'One row per UTC day of the last `days`: signups, confirmed, unsubscribed, bounced, complained.',
+    tags: ['Lists'],
+    ...keyed({ scope: 'admin' }),
+    request: { params: listParam, query: daysQuery },
+    responses: { 200: jsonAnswer(Daily, 'The days.'), ...problems(404, 422) },
+  }),
+  async (c) => {
+    const list = await requireList(c);
+    return c.json({ data: await listDailyStats(c.get('deps'), list, c.req.valid('query').days) }, 200);
   },
 );

@@ -28,7 +28,7 @@ const Subscriber = z
         confirmed_at: nullableTime,
         unsubscribed_at: nullableTime,
         suppressed_at: nullableTime,
-        signup: z.object({ ip: text, user_agent: text, source: text }).openapi({ description: 'Consent evidence of the signup.' }),
+        signup: z.object({ ip: text, user_agent: text, source: text, consent_text: text.openapi({ description: 'The consent wording the form showed.' }) }).openapi({ description: 'Consent evidence of the signup.' }),
         confirmation: z.object({ ip: text, user_agent: text }).nullable(),
         unsubscribe: z.object({ source: text }).nullable(),
       }),

@@ -65,6 +65,14 @@ describe('answers of /v1 match the OpenAPI document', () => {
     await call('PUT', '/v1/lists/{list}', { list: 'fresh' }, 403, { key: await key(['export']), body: { name: 'x' } });
     await call('GET', '/v1/lists/{list}/stats', { list: 'newsletter' }, 200);
     await call('GET', '/v1/lists/{list}/stats', { list: 'nope' }, 404);
+    await call('GET', '/v1/lists/{list}/stats', { list: 'newsletter' }, 422, { query: 'days=401' });
+    await call('GET', '/v1/lists/{list}/stats/daily', { list: 'newsletter' }, 200, { query: 'days=7' });
+    await call('GET', '/v1/lists/{list}/stats/daily', { list: 'newsletter' }, 422, { query: 'days=0' });
+    await call('POST', '/v1/lists/{list}/preview', { list: 'newsletter' }, 200, { body: { confirmation_mail: { subject: 'Welcome to {{list_name}}' } } });
+    await call('POST', '/v1/lists/{list}/preview', { list: 'newsletter' }, 422, { body: { confirmation_mail: { subject: 'two\nlines' } } });
+    await call('POST', '/v1/lists/{list}/test-mail', { list: 'newsletter' }, 202, { body: { to: 'operator@example.com' } });
+    await call('POST', '/v1/lists/{list}/test-mail', { list: 'newsletter' }, 422, { body: { to: 'nope' } });
+    await call('POST', '/v1/lists/{list}/test-mail', { list: 'newsletter' }, 403, { key: await key(['admin'], ['newsletter']), body: { to: 'operator@example.com' } });
     await call('DELETE', '/v1/lists/{list}', { list: 'fresh' }, 204);
     await call('DELETE', '/v1/lists/{list}', { list: 'fresh' }, 404);
     expect(untried('Lists')).toEqual([]);
