@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config';
 import { outboxStats } from '../src/db/queries/outbox';
 import { openSqlite } from '../src/db/sqlite';
 import { jsonLogger } from '../src/logger';
+import { importHmacKey } from '../src/domain/ids';
 import { createTokens } from '../src/domain/tokens';
 import { startDrainLoop } from '../src/mail/drain-loop';
 import { resendMailer } from '../src/mail/resend';
@@ -42,7 +43,8 @@ try {
   const t0 = performance.now();
   // The queued mails are rendered already (as by an earlier version): no tokens are signed here.
   const tokens = await createTokens({ secret: 'bench-drain-secret-bench-drain-secret', now: clock.now });
-  const loop = startDrainLoop({ config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger: jsonLogger('warn'), tokens });
+  const hashKey = await importHmacKey('00'.repeat(32));
+  const loop = startDrainLoop({ config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger: jsonLogger('warn'), tokens, hashKey });
   await loop.idle();
   const wall = (performance.now() - t0) / 1000;
   await loop.stop();

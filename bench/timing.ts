@@ -48,9 +48,9 @@ const clock = { now: () => Date.now() };
 const sqlite = openSqlite(config.DATABASE_PATH);
 const { tokens, hashKey } = await prepareInstallation(sqlite.db, config, clock, logger);
 const mailer = logMailer(logger, () => {});
-const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger, tokens };
+const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger, tokens, hashKey };
 const outbox = startDrainLoop(ports);
-const app = createApp({ ...ports, hashKey, outbox, rateLimiter: memoryRateLimiter(clock), fetch: globalThis.fetch.bind(globalThis) });
+const app = createApp({ ...ports, outbox, rateLimiter: memoryRateLimiter(clock), fetch: globalThis.fetch.bind(globalThis) });
 const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
   const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
 });

@@ -4,13 +4,13 @@ import { base64url, hex } from './ids';
 export type TokenPurpose = 'confirm' | 'not_me';
 
 export type TokenClaims = {
-  /** The signup the token was issued for (subscriptions.signup_id). */
-  signup: string;
+  /** confirm tokens: the signup the token was issued for (subscriptions.signup_id). */
+  signup?: string;
   list: string;
   purpose: TokenPurpose;
   /**
-   * not_me tokens: the keyed hash of the mailbox (as in the suppression list), so the link still
-   * suppresses after the unconfirmed signup it names was deleted. A hash, never the address.
+   * not_me tokens: the keyed hash of the mailbox (as in the suppression list), so the link works
+   * whether or not the signup it came with still exists. A hash, never the address.
    */
   address?: string;
 };
@@ -27,9 +27,10 @@ export interface Tokens {
 
 /*
  * Tokens carry only what the check needs, so every link in a mail stays under 300 characters:
- * header {alg, kid}; payload {sub: signup id, l: list slug, p: purpose ("c" or "n"), exp, a?: the
- * mailbox hash in base64url}. Tokens in the longer form of earlier versions (iss, aud, purpose,
- * list, adr, a 16-character kid) still verify until they expire.
+ * header {alg, kid}; payload {sub, l: list slug, p: purpose ("c" or "n"), exp}, where `sub` is the
+ * signup id of a confirm token and the mailbox hash (base64url) of a not-me token. Tokens in the
+ * longer form of earlier versions (iss, aud, purpose, list, adr, a 16-character kid, a not-me
+ * token naming its signup) still verify until they expire.
  */
 const PURPOSE_CODE: Record<TokenPurpose, string> = { confirm: 'c', not_me: 'n' };
 const LEGACY_ISSUER = 'listgate';
@@ -53,10 +54,10 @@ function claimsOf(payload: JWTPayload, purpose: TokenPurpose): TokenClaims | nul
   if (p !== PURPOSE_CODE[purpose] && p !== purpose) return null;
   const list = payload.l ?? payload.list;
   if (typeof payload.sub !== 'string' || typeof list !== 'string') return null;
-  let address: string | undefined;
-  if (typeof payload.a === 'string' && /^[A-Za-z0-9_-]{43}$/.test(payload.a)) address = base64urlToHex(payload.a);
-  else if (typeof payload.adr === 'string') address = payload.adr;
-  return { signup: payload.sub, list, purpose, ...(address ? { address } : {}) };
+  const legacy = p === purpose;
+  if (purpose === 'confirm') return { signup: payload.sub, list, purpose };
+  if (!legacy) return /^[A-Za-z0-9_-]{43}$/.test(payload.sub) ? { address: base64urlToHex(payload.sub), list, purpose } : null;
+  return { signup: payload.sub, list, purpose, ...(typeof payload.adr === 'string' ? { address: payload.adr } : {}) };
 }
 
 /**
@@ -84,9 +85,11 @@ export async function createTokens(opts: { secret: string; previous?: string; no
       const nowSeconds = Math.floor(opts.now() / 1000);
       let exp = nowSeconds + Math.max(1, Math.round(ttlSeconds));
       if (signOpts.expiresAt !== undefined) exp = Math.max(nowSeconds + 1, Math.min(exp, Math.floor(signOpts.expiresAt / 1000)));
-      return new SignJWT({ l: claims.list, p: PURPOSE_CODE[claims.purpose], ...(claims.address ? { a: hexToBase64url(claims.address) } : {}) })
+      const subject = claims.purpose === 'not_me' && claims.address ? hexToBase64url(claims.address) : claims.signup;
+      if (!subject) throw new Error(`a ${claims.purpose} token needs ${claims.purpose === 'not_me' ? 'the mailbox hash' : 'the signup id'}`);
+      return new SignJWT({ l: claims.list, p: PURPOSE_CODE[claims.purpose] })
         .setProtectedHeader({ alg: 'HS256', kid: current.kid })
-        .setSubject(claims.signup)
+        .setSubject(subject)
         .setExpirationTime(exp)
         .sign(current.key);
     },

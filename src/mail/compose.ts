@@ -1,5 +1,7 @@
 import type { Deps } from '../deps';
 import type { List, MailKind, OutboxMessage } from '../db/types';
+import { addressHash } from '../domain/ids';
+import { mailboxOf } from '../domain/providers';
 import { renderConfirmation } from './templates';
 
 /** What a queued mail is about, as the outbox reads it when a batch takes the mail. */
@@ -19,7 +21,7 @@ const NOT_ME_TTL_SECONDS = 30 * 24 * 3600;
  * expiry for a later one (a resend or the reminder). Null when the mail must not go: its signup is
  * no longer pending (confirmed, unsubscribed, suppressed or gone) or its list is gone.
  */
-export async function composeMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'>, mail: MailToCompose): Promise<OutboxMessage | null> {
+export async function composeMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock' | 'hashKey'>, mail: MailToCompose): Promise<OutboxMessage | null> {
   const { config } = deps;
   const list = mail.list;
   if (!list) return null;
@@ -27,18 +29,21 @@ export async function composeMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'
   const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
   const sub = mail.subscription;
   let signup = `test-${list.slug}`;
-  let mailboxHash: string | undefined;
+  let mailboxHash: string;
   let expiresAt: number | undefined;
-  if (mail.kind !== 'test') {
+  if (mail.kind === 'test') {
+    // A test's "this wasn't me" link really stops mail to the address it was sent to.
+    mailboxHash = await addressHash(deps.hashKey, mailboxOf(mail.to.toLowerCase()));
+  } else {
     if (!sub || sub.state !== 'pending') return null;
     signup = sub.signupId;
-    mailboxHash = sub.mailboxHash || undefined;
+    mailboxHash = sub.mailboxHash;
     if (sub.firstMailAt !== null && sub.expiresAt !== null) expiresAt = sub.expiresAt;
   }
   const claims = { signup, list: list.slug };
   const [confirmToken, notMeToken] = await Promise.all([
     deps.tokens.sign({ ...claims, purpose: 'confirm' }, ttlSeconds, { expiresAt }),
-    deps.tokens.sign({ ...claims, purpose: 'not_me', ...(mailboxHash ? { address: mailboxHash } : {}) }, NOT_ME_TTL_SECONDS),
+    deps.tokens.sign({ list: list.slug, purpose: 'not_me', address: mailboxHash }, NOT_ME_TTL_SECONDS),
   ]);
   return renderConfirmation({
     kind: mail.kind,

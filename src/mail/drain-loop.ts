@@ -2,7 +2,7 @@ import type { Deps, Outbox } from '../deps';
 import { nextDueAt, releaseAllLeases } from '../db/queries/outbox';
 import { drainStep, type Pace } from './drain';
 
-type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens'>;
+type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens' | 'hashKey'>;
 export type DrainLoop = Outbox & { stop(): Promise<void>; idle(): Promise<void> };
 
 /**

@@ -17,7 +17,7 @@ import { randomToken } from '../domain/ids';
 import { composeMail } from './compose';
 
 export type DrainResult = { requests: number; sent: number; failed: number; retryLater: boolean; waitMs?: number };
-type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens'>;
+type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens' | 'hashKey'>;
 /**
  * Called right before a request: waits for the rate limit and answers a function to call when the
  * answer is in, or false when the drainer is stopping and must not send.

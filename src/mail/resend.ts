@@ -31,7 +31,7 @@ export function resendMailer(opts: { apiKey: string; baseUrl?: string; timeoutMs
     maxBatch: 100,
     async send(messages: OutboxMessage[], { idempotencyKey }): Promise<SendOutcome> {
       const { data, error, headers } = await client.batch.send(
-        messages.map((m) => ({ from: m.from, to: [m.to], subject: m.subject, html: m.html, text: m.text, headers: m.headers })),
+        messages.map((m) => ({ from: m.from, to: [m.to], ...(m.replyTo ? { replyTo: m.replyTo } : {}), subject: m.subject, html: m.html, text: m.text, headers: m.headers })),
         { idempotencyKey, batchValidation: 'permissive', signal: AbortSignal.timeout(timeoutMs) },
       );
       if (error) {

@@ -23,7 +23,7 @@ export function smtpMailer(opts: { url: string; timeoutMs?: number }): Mailer {
       const results: Array<{ id: string } | { error: string; permanent: true }> = [];
       for (const m of messages) {
         try {
-          const info = await transport.sendMail({ from: m.from, to: m.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers });
+          const info = await transport.sendMail({ from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text, headers: m.headers });
           results.push({ id: info.messageId });
         } catch (err) {
           const { responseCode: code, code: kind } = err as { responseCode?: number; code?: string };

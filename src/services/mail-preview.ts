@@ -20,7 +20,7 @@ const SAMPLE = { to: 'someone@example.com', name: 'Ada Lovelace' };
  * The confirmation mail as it would be sent now, with sample data; `draft` fields (validated like
  * the list's) are merged over the saved settings without saving anything.
  */
-export async function previewMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'>, list: List, draft: unknown = {}): Promise<Pick<OutboxMessage, 'subject' | 'html' | 'text'>> {
+export async function previewMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock' | 'hashKey'>, list: List, draft: unknown = {}): Promise<Pick<OutboxMessage, 'subject' | 'html' | 'text'>> {
   const d = validate(previewSchema, draft ?? {});
   const merged: List = {
     ...list,
@@ -31,7 +31,7 @@ export async function previewMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'
     ...(d.reply_to !== undefined ? { replyTo: d.reply_to ?? null } : {}),
     ...(d.mail_footer !== undefined ? { mailFooter: d.mail_footer || null } : {}),
   };
-  const subscription = { signupId: 'preview', name: SAMPLE.name, state: 'pending', mailboxHash: '', expiresAt: null, firstMailAt: null };
+  const subscription = { signupId: 'preview', name: SAMPLE.name, state: 'pending', mailboxHash: (await mailboxHashes(deps, SAMPLE.to)).mailboxHash, expiresAt: null, firstMailAt: null };
   const mail = (await composeMail(deps, { kind: 'confirmation', to: SAMPLE.to, list: merged, subscription }))!;
   return { subject: mail.subject, html: mail.html, text: mail.text };
 }

@@ -150,3 +150,27 @@ describe('confirmation tokens', () => {
     expect((await retired.verify(newToken, 'confirm')).ok).toBe(true);
   });
 });
+
+describe('tokens of earlier versions', () => {
+  it('still verifies a confirm token and a not-me token in the longer form (iss, aud, purpose, list, adr, 16-character kid)', async () => {
+    const c = clock();
+    const tokens = await createTokens({ secret: SECRET, now: c.now });
+    const digest = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(SECRET))).toString('hex');
+    const exp = Math.floor(c.now() / 1000) + HOUR;
+    const old = await craft(SECRET, { kid: digest.slice(0, 16), exp, now: c.now() });
+    expect(await tokens.verify(old, 'confirm')).toEqual({ ok: true, claims: { signup: 'sig_abc', list: 'newsletter', purpose: 'confirm' }, expiresAt: exp * 1000 });
+    const hash = 'ab'.repeat(32);
+    const oldNotMe = await new SignJWT({ list: 'newsletter', purpose: 'not_me', adr: hash })
+      .setProtectedHeader({ alg: 'HS256', kid: digest.slice(0, 16), typ: 'JWT' })
+      .setIssuer('listgate')
+      .setAudience('listgate:subscriber')
+      .setSubject('sig_abc')
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await tokens.verify(oldNotMe, 'not_me')).toMatchObject({ ok: true, claims: { signup: 'sig_abc', address: hash, purpose: 'not_me' } });
+    // A new not-me token carries the mailbox hash as its subject, and no signup.
+    const fresh = await tokens.sign({ list: 'newsletter', purpose: 'not_me', address: hash }, HOUR);
+    expect(await tokens.verify(fresh, 'not_me')).toMatchObject({ ok: true, claims: { address: hash, list: 'newsletter', purpose: 'not_me' } });
+    expect(await tokens.verify(fresh, 'confirm')).toEqual({ ok: false, reason: 'invalid' });
+  });
+});

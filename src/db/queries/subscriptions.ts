@@ -295,6 +295,11 @@ export async function findBySignupId(db: Db, signupId: string) {
   return db.select({ email: subscriptions.email, mailboxHash: subscriptions.mailboxHash }).from(subscriptions).where(eq(subscriptions.signupId, signupId)).get();
 }
 
+/** An address stored for a mailbox (any variant), for the suppression list's operators; undefined when none is. */
+export async function emailOfMailbox(db: Db, mailboxHash: string): Promise<string | undefined> {
+  return (await db.select({ email: subscriptions.email }).from(subscriptions).where(eq(subscriptions.mailboxHash, mailboxHash)).limit(1).get())?.email;
+}
+
 /** Every subscription of one mailbox (every variant of the address), with the list it is on. */
 export async function subscriptionsOf(db: Db, mailboxHash: string) {
   return db
