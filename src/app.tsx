@@ -5,7 +5,6 @@ import { setResponseHeader } from './http/response';
 import { bodyLimit, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
-import { stylesheet } from './pages/layout';
 import { onError, problem } from './routes/problem';
 import { confirmedRoutes, confirmRoutes } from './routes/public/confirm';
 import { embedRoutes } from './routes/public/embed';
@@ -41,7 +40,8 @@ export function createApp(deps: Deps) {
   app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : undefined) }));
 
   app.get('/healthz', async (c) => c.json(await checkHealth(deps)));
-  app.get('/assets/listgate.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+  // Static files (src/public/): Workers serve them before this app runs; Node passes them in.
+  app.get('/assets/*', (c) => deps.staticFile?.(c.req.path) ?? problem(c, new ApiError('not_found', 'Nothing is here.')));
 
   // Public: the signup page and form, embed.js, the links in mail.
   app.route('/lists', signupRoutes); //            GET /lists/:list, POST /lists/:list/subscribe, GET /lists/:list/check-inbox

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { AppEnv, Deps, Logger, Mailer } from './deps';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
+import { staticFiles } from './http/static-files';
 import { jsonLogger } from './logger';
 import { startDrainLoop } from './mail/drain-loop';
 import { logMailer } from './mail/log';
@@ -66,6 +68,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     rateLimiter: memoryRateLimiter(clock),
     fetch: globalThis.fetch.bind(globalThis),
     mx: nodeMxLookup(),
+    // src/public, or dist/public in the build: the same path relative to this entry.
+    staticFile: staticFiles(fileURLToPath(new URL('./public', import.meta.url))),
   };
   const app = createApp(deps);
 

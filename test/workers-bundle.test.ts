@@ -24,6 +24,7 @@ const NODE_ONLY_INPUTS = [
   'src/node.ts',
   'src/cli.ts',
   'src/db/sqlite.ts',
+  'src/http/static-files.ts',
   'src/mail/smtp.ts',
   'src/mail/mx.ts',
   'src/mail/outbox-loop.ts',
