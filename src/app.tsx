@@ -39,7 +39,10 @@ export function createApp(deps: Deps) {
   app.use('*', securityHeaders());
   app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : undefined) }));
 
-  app.get('/healthz', async (c) => c.json(await checkHealth(deps)));
+  app.get('/healthz', async (c) => {
+    const { healthy, report, retryAfter } = await checkHealth(deps);
+    return c.json(report, healthy ? 200 : 503, retryAfter ? { 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' } : { 'Cache-Control': 'no-store' });
+  });
   // Static files (src/public/): Workers serve them before this app runs; Node passes them in.
   app.get('/assets/*', (c) => deps.staticFile?.(c.req.path) ?? problem(c, new ApiError('not_found', 'Nothing is here.')));
 

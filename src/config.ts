@@ -48,6 +48,11 @@ export const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: int(20),
   OUTBOX_MAX_AGE_HOURS: num(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `json` lines, or `pretty` for a terminal; unset: pretty on a terminal in development, else json. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional().or(z.literal('').transform(() => undefined)),
+  /** Node: a request's headers must arrive within this, its whole body within the next (small bodies). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -40,7 +40,7 @@ const matches = (pattern: string, path: string) => (pattern.endsWith('*') ? path
  */
 export function staticFiles(dir: string): (path: string) => Response | undefined {
   let rules: ReturnType<typeof parseHeadersFile> = [];
-  const files = new Map<string, { body: Uint8Array; type: string; etag: string }>();
+  const files = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string; etag: string }>();
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
