@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
 import { registerBackup } from './cli/backup';
 import { registerDoctor } from './cli/doctor';
 import { registerExport } from './cli/export';
@@ -10,6 +11,7 @@ import { registerEmbed } from './cli/embed';
 export function buildProgram(): Command {
   const program = new Command('listgate')
     .description('Double opt-in subscription service: lists, keys, export, doctor, backup')
+    .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(program);

@@ -164,11 +164,14 @@ export async function startNode(env: Record<string, string | undefined> = proces
       const deadline = Date.now() + SHUTDOWN_MS;
       clearInterval(maintenanceTimer);
       const closed = new Promise<void>((r) => server.close(() => r()));
+      // A keep-alive connection whose request just finished would otherwise linger for its timeout.
+      const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
       server.closeIdleConnections();
       const outboxStopped = outbox.stop(Math.max(0, deadline - Date.now() - 500));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now() - 500))))]);
       clearTimeout(timer);
+      clearInterval(idleCloser);
       // What still runs past the deadline (a download nobody reads) is cut off.
       server.closeAllConnections();
       const finished = await outboxStopped;
