@@ -123,13 +123,14 @@ function busyGate(sqlite: Database.Database): BusyGate {
 
 /** The statement's ways of running, each passing through the gate (drizzle uses run, get, all, raw()). */
 function guarded(statement: Database.Statement, gate: BusyGate): Database.Statement {
+  // The class's own method, looked up per call (so an instrumented prototype is still honoured).
+  const proto = Object.getPrototypeOf(statement) as Record<string, (...args: unknown[]) => unknown>;
   for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-    const original = statement[method] as (...args: unknown[]) => unknown;
     Object.defineProperty(statement, method, {
       value(...args: unknown[]) {
         gate.before();
         try {
-          return original.apply(statement, args);
+          return proto[method].apply(statement, args);
         } catch (err) {
           gate.failed(err);
           throw err;

@@ -93,6 +93,8 @@ describe('the server process', { timeout: 60_000 }, () => {
     expect(await answer).toBe(202);
     expect(await server.exited).toBe(0);
     expect(await portOpen(port)).toBe(false);
+    // One structured format: every line it wrote is a JSON object with a level and a message.
+    for (const line of server.output().trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), msg: expect.any(String) });
   });
 
   it('a second server on the same database exits 1 and says why; the CLI runs beside the first', async () => {
