@@ -5,7 +5,6 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { AppEnv, Deps, Logger, Mailer } from './deps';
 import { releaseAllLeases } from './db/queries/outbox';
-import { putSetting } from './db/queries/settings';
 import { acquireServerLock, ServerLockError } from './db/server-lock';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
@@ -19,14 +18,11 @@ import { nodeMxLookup } from './mail/mx';
 import { resendMailer } from './mail/resend';
 import { smtpMailer } from './mail/smtp';
 import { memoryRateLimiter } from './ratelimit/memory';
-import { prepareInstallation } from './services/installation';
+import { prepareInstallation, recordPublicUrl } from './services/installation';
 import { runMaintenance } from './services/maintenance';
 
 /** The whole shutdown, requests and outbox included, fits in this; the contract allows 10 s. */
 export const SHUTDOWN_MS = 8000;
-
-/** Where the server records its PUBLIC_URL, so the CLI writes the same links. */
-export const PUBLIC_URL_SETTING = 'public_url';
 
 /**
  * Routes whose request bodies may be large and slow (the streamed import of a later issue): the
@@ -148,7 +144,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     ) as Server;
     limitRequestTime(s, config);
   });
-  await putSetting(sqlite.db, PUBLIC_URL_SETTING, config.PUBLIC_URL);
+  // The CLI on this database writes links with the same origin as the server's mail.
+  await recordPublicUrl(sqlite.db, config.PUBLIC_URL);
   // Where to point a browser is always said, whatever LOG_LEVEL holds back (short of silent).
   const announce = jsonLogger(config.LOG_LEVEL === 'silent' ? 'silent' : 'info', undefined, { format });
   announce.info(`listgate is listening on http://${config.HOST}:${port} (mail: ${mailer.name})`, { url: `http://${config.HOST}:${port}`, publicUrl: config.PUBLIC_URL, mail: mailer.name });

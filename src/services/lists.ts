@@ -21,6 +21,25 @@ export function toListSettings(v: ListSettingsInput): ListSettings {
   };
 }
 
+/**
+ * The inverse of toListSettings: a stored list as the body of `PUT /v1/lists/{list}`, secrets
+ * included, so a change to some fields (`listgate lists update`) can be merged over the rest.
+ */
+export function settingsInputOf(l: List): Record<keyof ListSettingsInput, unknown> {
+  return {
+    name: l.name,
+    from: l.from,
+    language: l.language,
+    redirect_pending: l.redirectPending,
+    redirect_confirmed: l.redirectConfirmed,
+    allowed_origins: l.allowedOrigins,
+    turnstile_site_key: l.turnstileSiteKey,
+    turnstile_secret: l.turnstileSecret,
+    check_mx: l.checkMx,
+    block_disposable: l.blockDisposable,
+  };
+}
+
 /** Creates or replaces a list's settings (validated input) and audits it. */
 export async function saveList(deps: Pick<Deps, 'db' | 'clock'>, slug: string, input: ListSettingsInput, actor: string): Promise<{ list: List; created: boolean }> {
   const now = deps.clock.now();
