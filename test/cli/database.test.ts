@@ -69,7 +69,7 @@ describe('the CLI on the database at DATABASE_PATH', { timeout: 120_000 }, () =>
     const [, token] = await server.waitFor(/https:\/\/lists\.example\.net\/confirm\?token=([\w.-]+)/);
     expect((await fetch(`${base}/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })).status).toBe(200);
 
-    for (const env of [{}, { PUBLIC_URL: 'http://localhost:3000' }]) {
+    for (const env of [{}, { PUBLIC_URL: 'http://localhost:3000' }] as Array<Record<string, string>>) {
       const r = await listgate({ DATABASE_PATH, ...env }, 'export', 'newsletter');
       expect(r.code, r.stderr).toBe(0);
       const [header, row] = parseCsv(r.stdout);
