@@ -1,26 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listgate } from '../support/cli';
-import { startNodeEntry, type ServerProcess } from '../support/server-process';
+import { scratch } from '../support/scratch';
+import { startNodeEntry } from '../support/server-process';
 
 const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
-const dirs: string[] = [];
-const servers: ServerProcess[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'listgate-backup-'));
-  dirs.push(dir);
-  return dir;
-}
+const temp = scratch('listgate-backup');
+const tempDir = () => temp.dir();
 async function server(DATABASE_PATH: string) {
-  const p = startNodeEntry({ PORT: '0', DATABASE_PATH, RATE_LIMIT_SIGNUP_BURST: '100000', RATE_LIMIT_SIGNUP_PER_MINUTE: '100000', LOG_LEVEL: 'warn' });
-  servers.push(p);
+  const p = temp.track(startNodeEntry({ PORT: '0', DATABASE_PATH, RATE_LIMIT_SIGNUP_BURST: '100000', RATE_LIMIT_SIGNUP_PER_MINUTE: '100000', LOG_LEVEL: 'warn' }));
   return { p, base: `http://127.0.0.1:${(await p.waitFor(LISTENING))[1]}` };
 }
 const signup = (base: string, email: string) =>

@@ -1,23 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite';
 import { listgate } from '../support/cli';
 import { parseCsv } from '../support/operator';
-import { startNodeEntry, type ServerProcess } from '../support/server-process';
+import { scratch } from '../support/scratch';
+import { startNodeEntry } from '../support/server-process';
 
-const dirs: string[] = [];
-const servers: ServerProcess[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'listgate-cli-db-'));
-  dirs.push(dir);
-  return dir;
-}
+const temp = scratch('listgate-cli-db');
+const tempDir = () => temp.dir();
 
 describe('the CLI on the database at DATABASE_PATH', { timeout: 120_000 }, () => {
   it('refuses every command that reads or changes a database that does not exist: exit 1, nothing created', async () => {
@@ -62,8 +53,7 @@ describe('the CLI on the database at DATABASE_PATH', { timeout: 120_000 }, () =>
 
   it('writes the links the server writes: the PUBLIC_URL the server runs with, whatever the shell says', async () => {
     const DATABASE_PATH = join(tempDir(), 'listgate.db');
-    const server = startNodeEntry({ PORT: '0', DATABASE_PATH, PUBLIC_URL: 'https://lists.example.net' });
-    servers.push(server);
+    const server = temp.track(startNodeEntry({ PORT: '0', DATABASE_PATH, PUBLIC_URL: 'https://lists.example.net' }));
     const base = `http://127.0.0.1:${(await server.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/))[1]}`;
     await fetch(`${base}/lists/newsletter/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"reader@example.com"}' });
     const [, token] = await server.waitFor(/https:\/\/lists\.example\.net\/confirm\?token=([\w.-]+)/);

@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite';
 import { jsonLogger } from '../../src/logger';
 import { noteSendOutcome } from '../../src/mail/transport-health';
 import { listgate } from '../support/cli';
+import { scratch } from '../support/scratch';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = scratch('listgate-doctor');
 
 describe('listgate doctor (no domain): the installation', { timeout: 60_000 }, () => {
   it('reports a mail transport that refuses every send, with the reason (no address in it), and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'listgate-doctor-'));
-    dirs.push(dir);
-    const DATABASE_PATH = join(dir, 'listgate.db');
+    const DATABASE_PATH = join(temp.dir(), 'listgate.db');
     const h = openSqlite(DATABASE_PATH);
     const deps = { db: h.db, clock: { now: () => Date.now() }, logger: jsonLogger('silent'), mailer: { name: 'resend' as const, maxBatch: 100, send: async () => ({ ok: true as const, results: [] }) } };
     await noteSendOutcome(deps, { ok: true });

@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findList, putList } from '../../src/db/queries/lists';
 import { openSqlite } from '../../src/db/sqlite';
 import { listSettingsSchema } from '../../src/domain/list-settings';
 import { settingsInputOf, toListSettings } from '../../src/services/lists';
 import { listgate } from '../support/cli';
+import { scratch } from '../support/scratch';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-function database(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'listgate-cli-lists-'));
-  dirs.push(dir);
-  return join(dir, 'listgate.db');
-}
+const temp = scratch('listgate-cli-lists');
+const database = () => join(temp.dir(), 'listgate.db');
 const show = async (DATABASE_PATH: string, slug: string) => JSON.parse((await listgate({ DATABASE_PATH }, 'lists', 'show', slug)).stdout);
 
 describe('listgate lists update', { timeout: 120_000 }, () => {

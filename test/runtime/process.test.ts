@@ -1,27 +1,21 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startResendImitation } from '../support/resend-imitation';
+import { scratch } from '../support/scratch';
 import { projectRoot, spawnServer, startNodeEntry, type ServerProcess } from '../support/server-process';
 
 const run = promisify(execFile);
 const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 const NO_TS = ['--import', './test/support/no-typescript-tooling.mjs'];
-const started: ServerProcess[] = [];
-const dirs: string[] = [];
-
-function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'listgate-process-'));
-  dirs.push(dir);
-  return join(dir, 'data', 'listgate.db');
-}
-const track = (p: ServerProcess) => (started.push(p), p);
+const temp = scratch('listgate-process');
+const tempDb = () => join(temp.dir(), 'data', 'listgate.db');
+const track = <T extends ServerProcess>(p: T) => temp.track(p);
 
 /** True while any process of the group led by `pid` is alive. */
 function groupAlive(pid: number): boolean {
@@ -53,11 +47,6 @@ async function within(ms: number, done: () => boolean | Promise<boolean>): Promi
 beforeAll(async () => {
   await run('npm', ['run', 'build', '--silent'], { cwd: projectRoot, timeout: 120_000 });
 }, 150_000);
-
-afterAll(async () => {
-  await Promise.all(started.map((p) => p.stop()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('the server process', { timeout: 60_000 }, () => {
   it('npm start: SIGTERM to the npm process alone stops the service within 10 s, port freed, no process left', async () => {
