@@ -43,7 +43,8 @@ export function staticFiles(dir: string): (path: string) => Response | undefined
   const files = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string; etag: string }>();
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
+    // parentPath since Node 20.12; `path` before it.
+    const full = join(entry.parentPath ?? (entry as { path?: string }).path, entry.name);
     const path = `/${relative(dir, full).split(sep).join('/')}`;
     if (path === '/_headers') rules = parseHeadersFile(readFileSync(full, 'utf8'));
     if (path.split('/').some((part) => part.startsWith('_') || part.startsWith('.'))) continue;
