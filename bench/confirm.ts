@@ -51,7 +51,7 @@ export async function run(): Promise<BenchResult[]> {
   const ceiling = await measureCeiling(confirmLoad(tokens, 0, { n: 0 }));
   const ratio = measured.rps / ceiling.rps;
   const bad = measured.non2xx + measured.errors + measured.timeouts;
-  const notes = [`listgate p99 ${measured.p99} ms, ceiling p99 ${ceiling.p99} ms`, cpuNote(measured, ceiling), `${SIGNUPS} pending signups seeded in ${seedSeconds.toFixed(1)} s`];
+  const notes = [`listgate p99 ${measured.p99.toFixed(1)} ms, ceiling p99 ${ceiling.p99.toFixed(1)} ms`, cpuNote(measured, ceiling), `${SIGNUPS} pending signups seeded in ${seedSeconds.toFixed(1)} s`];
   if (bad) notes.push(`${bad} non-2xx/errors`);
   if (exhausted.n) notes.push(`tokens ran out: ${exhausted.n} requests repeated a confirmed token (raise BENCH_CONFIRM_SIGNUPS)`);
   return [

@@ -44,7 +44,7 @@ export async function run(): Promise<BenchResult[]> {
       ratio,
       target: `ratio >= ${TARGET}`,
       pass: bad === 0 && ratio >= TARGET,
-      note: [`listgate p99 ${measured.p99} ms, ceiling p99 ${ceiling.p99} ms`, cpuNote(measured, ceiling), bad ? `${bad} non-2xx/errors` : ''].filter(Boolean).join('; '),
+      note: [`listgate p99 ${measured.p99.toFixed(1)} ms, ceiling p99 ${ceiling.p99.toFixed(1)} ms`, cpuNote(measured, ceiling), bad ? `${bad} non-2xx/errors` : ''].filter(Boolean).join('; '),
     },
   ];
 }

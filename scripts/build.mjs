@@ -26,13 +26,14 @@ await build({
   entryPoints: { node: 'src/node.ts', listgate: 'src/listgate.ts' },
   outdir,
   bundle: true,
-  splitting: true,
+  // Two self-contained files: in each, every package loads before any of our code runs (shared
+  // chunks would run first, before @hono/zod-openapi has given zod schemas their .openapi()).
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   plugins: [packagesExternal],
   sourcemap: true,
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
 // The CLI is an executable script.

@@ -1,3 +1,4 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
@@ -5,6 +6,7 @@ import { setResponseHeader } from './http/response';
 import { bodyLimit, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { apiDocs } from './routes/docs';
 import { onError, problem } from './routes/problem';
 import { confirmedRoutes, confirmRoutes } from './routes/public/confirm';
 import { embedRoutes } from './routes/public/embed';
@@ -21,6 +23,25 @@ import { listSubscriberRoutes, subscriberRoutes } from './routes/v1/subscribers'
 import { suppressionRoutes } from './routes/v1/suppressions';
 import { webhookRoutes } from './routes/webhooks';
 import { checkHealth } from './services/health';
+
+/**
+ * The API: mailers (scopes export, events) and operators (scope admin or ADMIN_TOKEN). Each router
+ * declares its routes with their schemas and auth, so the API describes itself (apiDocument);
+ * it needs no deps, so `npm run openapi` can describe it without a running service.
+ */
+export function createApi() {
+  const v1 = new OpenAPIHono<AppEnv>();
+  v1.route('/lists', listRoutes); //               GET /v1/lists, GET|PUT|DELETE /v1/lists/{list}
+  v1.route('/lists', exportRoutes); //             GET /v1/lists/{list}/subscribers
+  v1.route('/lists', changesRoutes); //            GET /v1/lists/{list}/changes
+  v1.route('/lists', statsRoutes); //              GET /v1/lists/{list}/stats
+  v1.route('/lists', listSubscriberRoutes); //     POST /v1/lists/{list}/subscribers/{email}/unsubscribe
+  v1.route('/subscribers', subscriberRoutes); //   GET|DELETE /v1/subscribers/{email}
+  v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/{email}
+  v1.route('/keys', keyRoutes); //                 GET|POST /v1/keys, DELETE /v1/keys/{id}
+  v1.route('/events', eventRoutes); //             POST /v1/events
+  return v1;
+}
 
 /**
  * Everything listgate answers, wired to the given ports: this file is the URL map. No side effects
@@ -57,18 +78,12 @@ export function createApp(deps: Deps) {
   // Providers: signed delivery events.
   app.route('/webhooks', webhookRoutes); //        POST /webhooks/resend, POST /webhooks/ses
 
-  // The API: mailers (scopes export, events) and operators (scope admin or ADMIN_TOKEN).
-  const v1 = new Hono<AppEnv>();
-  v1.route('/lists', listRoutes); //               GET /v1/lists, GET|PUT|DELETE /v1/lists/:list
-  v1.route('/lists', exportRoutes); //             GET /v1/lists/:list/subscribers
-  v1.route('/lists', changesRoutes); //            GET /v1/lists/:list/changes
-  v1.route('/lists', statsRoutes); //              GET /v1/lists/:list/stats
-  v1.route('/lists', listSubscriberRoutes); //     POST /v1/lists/:list/subscribers/:email/unsubscribe
-  v1.route('/subscribers', subscriberRoutes); //   GET|DELETE /v1/subscribers/:email
-  v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/:email
-  v1.route('/keys', keyRoutes); //                 GET|POST /v1/keys, DELETE /v1/keys/:id
-  v1.route('/events', eventRoutes); //             POST /v1/events
+  // The API (createApi) and its description: the OpenAPI document and a reference page for people.
+  const v1 = createApi();
   app.route('/v1', v1);
+  const docs = apiDocs(v1);
+  app.get('/openapi.json', docs.document); //      GET /openapi.json
+  app.get('/docs', docs.page); //                  GET /docs
 
   app.notFound((c) => problem(c, new ApiError('not_found', 'Nothing is here.')));
   app.onError(onError);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ADMIN_TOKEN_MIN, BEARER_KEY } from './domain/bearer';
 
 const flag = z
@@ -54,6 +54,14 @@ export const envSchema = z.object({
   /** Node: a request's headers must arrive within this, its whole body within the next (small bodies). */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Days kept: mail sent or given up (it holds addresses and links), and finished provider batches. */
+  RETENTION_SENT_MAIL_DAYS: num(7),
+  /** Days a webhook's id is remembered so a provider's retry is not applied twice. */
+  RETENTION_WEBHOOK_RECEIPTS_DAYS: num(30),
+  /** Days delivery events are kept (keyed hashes; the soft-bounce rule looks back SOFT_BOUNCE_WINDOW_DAYS). */
+  RETENTION_DELIVERY_EVENTS_DAYS: num(90),
+  /** Days the audit log is kept (key ids and keyed hashes, never addresses). */
+  RETENTION_AUDIT_DAYS: num(365),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -27,6 +27,12 @@ export interface Mailer {
 export interface RateLimiter {
   /** Takes one token from `key`'s bucket; answers how long to wait when empty. */
   take(key: string, limit: { burst: number; perMinute: number }): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
+  /**
+   * Always takes one token, letting the bucket run into debt, and answers when that token is really
+   * due: 0 while the bucket had one, later and later while it is overdrawn. For work that may wait
+   * but must never be refused (a flood delays confirmation mail, it does not refuse signups).
+   */
+  reserve(key: string, limit: { burst: number; perMinute: number }): Promise<{ delayMs: number }>;
 }
 
 export type LogFields = Record<string, unknown>;

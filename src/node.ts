@@ -9,7 +9,6 @@ import { acquireServerLock, ServerLockError } from './db/server-lock';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
 import { addressOnRecord } from './domain/address';
-import { addressHash } from './domain/ids';
 import { staticFiles } from './http/static-files';
 import { jsonLogger, safeErrorText, type LogFormat } from './logger';
 import { startDrainLoop } from './mail/drain-loop';
@@ -19,6 +18,7 @@ import { resendMailer } from './mail/resend';
 import { smtpMailer } from './mail/smtp';
 import { memoryRateLimiter } from './ratelimit/memory';
 import { prepareInstallation, recordPublicUrl } from './services/installation';
+import { mailboxHashes } from './services/mailbox';
 import { runMaintenance } from './services/maintenance';
 
 /** The whole shutdown, requests and outbox included, fits in this; the contract allows 10 s. */
@@ -34,8 +34,9 @@ const LONG_BODY_BACKSTOP_MS = 60 * 60_000;
 function buildMailer(config: Config, mailLog: Logger, hashKey: CryptoKey): Mailer {
   if (config.mailTransport === 'resend') return resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL });
   if (config.mailTransport === 'smtp') return smtpMailer({ url: config.SMTP_URL! });
-  // In production a log transport (set on purpose) names each recipient by its keyed hash.
-  const identify = config.production ? (to: string) => addressHash(hashKey, addressOnRecord(to)?.key ?? to.toLowerCase()) : undefined;
+  // In production a log transport (set on purpose) names each recipient by its mailbox's keyed hash,
+  // the one suppressions and erasures hold.
+  const identify = config.production ? async (to: string) => (await mailboxHashes({ hashKey }, addressOnRecord(to)?.key ?? to.toLowerCase())).mailboxHash : undefined;
   return logMailer(mailLog, { identify });
 }
 

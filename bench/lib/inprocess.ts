@@ -3,7 +3,8 @@
  * socket), reporting CPU time per request. `npx tsx bench/lib/inprocess.ts [N]`.
  * Run with `node --cpu-prof --import tsx bench/lib/inprocess.ts` to profile the same loop.
  */
-import { confirmTokenFor, signup, testApp } from '../../test/support/app';
+import { signup, testApp } from '../../test/support/app';
+import { confirmTokenFor } from '../../test/support/mail';
 
 const n = Number(process.argv[2] ?? 3000);
 const t = await testApp({
@@ -31,7 +32,7 @@ const signupMs = cpuMs(start) / n;
 
 while (t.mailer.sent.length < n + 200) if ((await t.deliver()).sent === 0) break;
 const tokens: string[] = [];
-for (let i = 0; i < n; i++) tokens.push(confirmTokenFor(t.mailer, `run-${i}@example.com`));
+for (let i = 0; i < n; i++) tokens.push(confirmTokenFor(t.mailer.sent, `run-${i}@example.com`));
 start = process.cpuUsage();
 for (let i = 0; i < n; i++) {
   const res = await t.app.request(

@@ -5,7 +5,15 @@ import { benchSeconds } from './types';
 export type LoadResult = {
   /** Server CPU (user + system) per completed request, when `pid` was given: insensitive to other load on the machine. */
   cpuMsPerRequest?: number;
-  rps: number; p50: number; p99: number; total: number; non2xx: number; errors: number; timeouts: number };
+  rps: number;
+  /** Answer times in ms with sub-millisecond precision (autocannon's own histogram counts whole ms). */
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+};
 
 export type LoadOptions = {
   url: string;
@@ -35,7 +43,8 @@ function cpuMs(pid: number | undefined): number | undefined {
 export async function load(opts: LoadOptions): Promise<LoadResult> {
   let n = 0;
   const cpuBefore = cpuMs(opts.pid);
-  const result = await autocannon({
+  const times: number[] = [];
+  const run = autocannon({
     url: opts.url,
     connections: opts.connections ?? 50,
     pipelining: 1,
@@ -55,12 +64,16 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
+  run.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => void times.push(ms));
+  const result = await run;
   const cpuAfter = cpuMs(opts.pid);
+  times.sort((a, b) => a - b);
+  const quantile = (q: number) => (times.length ? times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] : NaN);
   return {
     cpuMsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / result.requests.total : undefined,
     rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: quantile(0.5),
+    p99: quantile(0.99),
     total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,

@@ -20,13 +20,13 @@ export async function migratedDatabase(path: string): Promise<Database.Database>
 /** Inserts `count` pending signups on list 1 whose signup ids are `${prefix}${i}`. */
 export function insertPending(db: Database.Database, count: number, prefix: string, now = Date.now()) {
   const insert = db.prepare(
-    `INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, expires_at, signup_ip)
-     VALUES (1, ?, ?, 'pending', ?, ?, ?, ?, ?, '127.0.0.1')`,
+    `INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, expires_at, signup_ip, public_id)
+     VALUES (1, ?, ?, 'pending', ?, ?, ?, ?, ?, '127.0.0.1', 'sub_' || ?)`,
   );
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const email = `${prefix}${i}@example.com`;
-      insert.run(email, email, `${prefix}${i}`, `u_${prefix}${i}`, now, now, now + 48 * 3600_000);
+      insert.run(email, email, `${prefix}${i}`, `u_${prefix}${i}`, now, now, now + 48 * 3600_000, `${prefix}${i}`);
     }
   })();
 }

@@ -30,8 +30,8 @@ export const lists = sqliteTable('lists', {
 });
 
 /**
- * One row per address across all lists: the per-address mail cap lives here
- * (the three most recent confirmation-mail times, newest first).
+ * One row per mailbox across all lists: the per-mailbox mail cap lives here (the three most recent
+ * confirmation-mail times, newest first). Keyed by the mailbox's keyed hash, never the address.
  */
 export const addresses = sqliteTable('addresses', {
   key: text('key').primaryKey(),
@@ -49,9 +49,14 @@ export const subscriptions = sqliteTable(
   'subscriptions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The stable opaque id mailers see (export rows, changes events, webhooks); kept for the row's life. */
+    publicId: text('public_id').notNull(),
     listId: integer('list_id').notNull().references(() => lists.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
+    /** The address as typed, local part lower-cased: one row per key and list. */
     key: text('key').notNull(),
+    /** Keyed hash of the mailbox (provider aliases folded): suppression, erasure and "this wasn't me" reach every variant. */
+    mailboxHash: text('mailbox_hash').notNull(),
     name: text('name'),
     state: text('state', { enum: subscriptionStates }).notNull(),
     /** Names the signup a confirmation token was issued for; renewed on a signup after unsubscribe. */
@@ -78,6 +83,8 @@ export const subscriptions = sqliteTable(
     uniqueIndex('subscriptions_list_key').on(t.listId, t.key),
     uniqueIndex('subscriptions_signup_id').on(t.signupId),
     uniqueIndex('subscriptions_unsub_token').on(t.unsubToken),
+    uniqueIndex('subscriptions_public_id').on(t.publicId),
+    index('subscriptions_mailbox').on(t.mailboxHash),
     index('subscriptions_export').on(t.listId, t.state, t.confirmSeq),
     // confirmSignup takes max(confirm_seq) + 1: without this index, a scan of every subscription per confirm.
     index('subscriptions_confirm_seq').on(t.confirmSeq),
@@ -93,6 +100,8 @@ export const changes = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     listId: integer('list_id').notNull(),
     subscriptionId: integer('subscription_id'),
+    /** The subscription's public id, kept after an erasure deletes the subscription. */
+    publicId: text('public_id'),
     type: text('type', { enum: ['confirmed', 'unsubscribed', 'suppressed', 'erased'] }).notNull(),
     email: text('email'),
     at: integer('at').notNull(),
@@ -100,13 +109,16 @@ export const changes = sqliteTable(
   (t) => [index('changes_list_seq').on(t.listId, t.seq), index('changes_subscription').on(t.subscriptionId)],
 );
 
-/** Global suppression list. `hash` is an HMAC of the address key; `email` is dropped on erasure. */
+export const suppressionReasons = ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual', 'erased', 'not_me'] as const;
+
+/**
+ * Global suppression list. `hash` is the keyed hash of the mailbox (rows from before mailboxes were
+ * folded hold the hash of the address as typed: both are checked); `email` is dropped on erasure.
+ */
 export const suppressions = sqliteTable('suppressions', {
   hash: text('hash').primaryKey(),
   email: text('email'),
-  reason: text('reason', {
-    enum: ['hard_bounce', 'complaint', 'soft_bounce_limit', 'manual', 'erased', 'not_me'],
-  }).notNull(),
+  reason: text('reason', { enum: suppressionReasons }).notNull(),
   source: text('source'),
   createdAt: integer('created_at').notNull(),
 });
@@ -121,15 +133,19 @@ export const deliveryEvents = sqliteTable(
     type: text('type', { enum: ['delivered', 'hard_bounce', 'soft_bounce', 'complaint'] }).notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [index('delivery_events_list_at').on(t.listId, t.at), index('delivery_events_hash').on(t.hash, t.type, t.at)],
+  (t) => [index('delivery_events_list_at').on(t.listId, t.at), index('delivery_events_hash').on(t.hash, t.type, t.at), index('delivery_events_at').on(t.at)],
 );
 
 /** Webhook deliveries already applied (svix-id, SNS MessageId). */
-export const webhookReceipts = sqliteTable('webhook_receipts', {
-  id: text('id').primaryKey(),
-  source: text('source').notNull(),
-  receivedAt: integer('received_at').notNull(),
-});
+export const webhookReceipts = sqliteTable(
+  'webhook_receipts',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('webhook_receipts_received').on(t.receivedAt)],
+);
 
 /** Transactional outbox: one row per mail to send, written with the signup. */
 export const outbox = sqliteTable(
@@ -193,14 +209,18 @@ export const apiKeys = sqliteTable('api_keys', {
 });
 export type Scope = 'export' | 'events' | 'admin';
 
-export const auditLog = sqliteTable('audit_log', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  at: integer('at').notNull(),
-  actor: text('actor').notNull(),
-  action: text('action').notNull(),
-  target: text('target'),
-  detail: text('detail', { mode: 'json' }),
-});
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    detail: text('detail', { mode: 'json' }),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);
 
 /** Token buckets for runtimes without shared memory (Workers); Node keeps them in memory. */
 export const rateBuckets = sqliteTable('rate_buckets', {

@@ -1,10 +1,21 @@
-import { z } from 'zod';
+import emailAddresses from 'email-addresses';
+import * as z from 'zod';
+import { parseAddress } from './address';
 
 export const LIST_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-const ADDR = String.raw`[^\s@<>",;]+@[^\s@<>",;.]+(?:\.[^\s@<>",;.]+)*`;
-/** `addr@host` or `Display Name <addr@host>`: what mail providers accept in From. */
-export const SENDER = new RegExp(String.raw`^(?:[^<>\r\n]{1,200}<${ADDR}>|${ADDR})$`);
+/**
+ * Exactly one mailbox, `addr@host` or `Display Name <addr@host>`, as RFC 5322 (with RFC 6532's UTF-8)
+ * parses it: a list of addresses or a group (`News: a@x, b@y;`) would put several senders in From.
+ * The address itself must pass the same checks as a subscriber's (a real domain, no typos).
+ */
+export function isOneMailbox(value: string): boolean {
+  if (/[\r\n]/.test(value)) return false;
+  const parsed = emailAddresses.parseAddressList({ input: value, rfc6532: true });
+  if (!parsed || parsed.length !== 1 || parsed[0].type !== 'mailbox') return false;
+  const address = parseAddress(parsed[0].address);
+  return address.ok || address.code === 'typo';
+}
 
 /** `v` as an absolute http(s) URL, or null. */
 function httpUrlOf(v: string): URL | null {
@@ -28,7 +39,7 @@ const origin = z
 /** The body of `PUT /v1/lists/{list}` (the contract's "Lists" fields); unknown fields are refused. */
 export const listSettingsSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  from: z.string().trim().max(300).regex(SENDER, 'must be an address or "Name <address>"').nullish(),
+  from: z.string().trim().max(300).refine(isOneMailbox, 'must be one address or "Name <address>"').nullish(),
   language: z.enum(['en', 'ja']).default('en'),
   redirect_pending: httpUrl.nullish(),
   redirect_confirmed: httpUrl.nullish(),

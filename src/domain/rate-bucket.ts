@@ -15,3 +15,11 @@ export function refilled(limit: BucketLimit, tokens: number, at: number, now: nu
 export function retryAfterSeconds(limit: BucketLimit, tokens: number): number {
   return Math.max(1, Math.ceil((1 - tokens) / refillRatePerMs(limit) / 1000));
 }
+
+/** How far a reserving bucket may run into debt: a day of refill, so a flood's delay is bounded. */
+export const debtFloor = (limit: BucketLimit) => -limit.perMinute * 60 * 24;
+
+/** When a token reserved from a bucket left holding `tokens` (possibly negative) is due. */
+export function reservedDelayMs(limit: BucketLimit, tokens: number): number {
+  return tokens >= 0 ? 0 : Math.ceil(-tokens / refillRatePerMs(limit));
+}

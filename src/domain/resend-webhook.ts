@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { safeEqual } from './ids';
 import { base64ToBytes, bounceTypeOf, DeliveryPayloadError, eventsFor, parseEventTime, type DeliveryEvent } from './delivery-events';
 

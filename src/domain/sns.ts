@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { base64ToBytes, bounceTypeOf, DeliveryPayloadError, eventsFor, parseEventTime, type DeliveryEvent } from './delivery-events';
 
 /** The JSON body SNS POSTs to an HTTPS subscription. Unknown fields (UnsubscribeURL...) are dropped. */

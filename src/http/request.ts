@@ -38,6 +38,29 @@ export function clientIp(c: Context<AppEnv>): string {
 
 export type BodyFields = Record<string, unknown>;
 
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\b/;
+
+function parseJsonObject(text: string): BodyFields {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ApiError('bad_request', 'The body is not valid JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ApiError('invalid_input', 'The JSON body must be an object.', {
+      extra: { errors: [{ field: '(body)', code: 'invalid_type', message: 'expected object' }] },
+    });
+  }
+  return parsed as BodyFields;
+}
+
+/** Reads a JSON object body (the /v1 API takes JSON only): other or no content type 415, broken JSON 400, not an object 422. */
+export async function readJsonObject(c: Context): Promise<BodyFields> {
+  if (!JSON_TYPE.test((c.req.header('content-type') ?? '').toLowerCase())) throw new ApiError('unsupported_media_type', 'Send application/json.');
+  return parseJsonObject(await c.req.text());
+}
+
 /**
  * Reads a form-urlencoded, multipart or JSON body into plain fields.
  * Malformed bodies are 400, other content types 415; never a 500.
@@ -49,21 +72,7 @@ export async function readBody(c: Context, opts: { allowEmpty?: boolean } = {}):
     if (text.length === 0 && opts.allowEmpty) return {};
     throw new ApiError('unsupported_media_type', 'Send application/x-www-form-urlencoded, multipart/form-data or application/json.');
   }
-  if (/^application\/([a-z0-9.+-]*\+)?json\b/.test(type)) {
-    const text = await c.req.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new ApiError('bad_request', 'The body is not valid JSON.');
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ApiError('invalid_input', 'The JSON body must be an object.', {
-        extra: { errors: [{ field: '(body)', code: 'invalid_type', message: 'expected object' }] },
-      });
-    }
-    return parsed as BodyFields;
-  }
+  if (JSON_TYPE.test(type)) return parseJsonObject(await c.req.text());
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
     try {
       const body = await c.req.parseBody({ all: false });

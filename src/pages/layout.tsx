@@ -4,9 +4,10 @@ import type { Lang } from '../i18n/messages';
 
 /**
  * Every hosted page. It starts with the doctype (without it browsers render in quirks mode) and
- * loads only /assets/listgate.css, a static file (src/public/), so the CSP needs no inline style.
+ * loads /assets/listgate.css, a static file (src/public/), so the CSP needs no inline style.
+ * `stylesheet` adds another file of src/public after it; `wide` widens the main column.
  */
-export function Layout(props: { lang: Lang; title: string; children?: Child }) {
+export function Layout(props: { lang: Lang; title: string; stylesheet?: string; wide?: boolean; children?: Child }) {
   return (
     <>
       {raw('<!doctype html>')}
@@ -17,9 +18,10 @@ export function Layout(props: { lang: Lang; title: string; children?: Child }) {
           <meta name="referrer" content="no-referrer" />
           <title>{props.title}</title>
           <link rel="stylesheet" href="/assets/listgate.css" />
+          {props.stylesheet ? <link rel="stylesheet" href={props.stylesheet} /> : null}
         </head>
         <body>
-          <main>
+          <main class={props.wide ? 'wide' : undefined}>
             <h1>{props.title}</h1>
             {props.children}
           </main>

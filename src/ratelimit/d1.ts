@@ -1,7 +1,7 @@
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Clock, Db, RateLimiter } from '../deps';
 import { rateBuckets } from '../db/schema';
-import { refillRatePerMs, refilled, retryAfterSeconds } from '../domain/rate-bucket';
+import { type BucketLimit, debtFloor, refillRatePerMs, refilled, reservedDelayMs, retryAfterSeconds } from '../domain/rate-bucket';
 
 /**
  * Token buckets in the database, for runtimes without shared memory (Workers: every isolate
@@ -17,19 +17,34 @@ import { refillRatePerMs, refilled, retryAfterSeconds } from '../domain/rate-buc
  * not writing it). Only the Retry-After of a refused take needs a second, read-only query.
  */
 export function d1RateLimiter(db: Db, clock: Clock): RateLimiter {
+  // The same arithmetic as refilled(), in SQL so the read and the take are one statement.
+  const refilledSql = (limit: BucketLimit, now: number) =>
+    sql`min(${limit.burst}, ${rateBuckets.tokens} + max(0, ${now} - ${rateBuckets.updatedAt}) * ${refillRatePerMs(limit)})`;
   return {
+    async reserve(key, limit) {
+      const now = clock.now();
+      const [row] = await db
+        .insert(rateBuckets)
+        .values({ key, tokens: limit.burst - 1, updatedAt: now })
+        .onConflictDoUpdate({
+          target: rateBuckets.key,
+          set: { tokens: sql`max(${debtFloor(limit)}, ${refilledSql(limit, now)} - 1)`, updatedAt: sql`max(${rateBuckets.updatedAt}, ${now})` },
+        })
+        .returning({ tokens: rateBuckets.tokens })
+        .all();
+      return { delayMs: reservedDelayMs(limit, row?.tokens ?? 0) };
+    },
     async take(key, limit) {
       const now = clock.now();
       const { burst } = limit;
-      // The same arithmetic as refilled(), in SQL so the read and the take are one statement.
-      const refilledSql = sql`min(${burst}, ${rateBuckets.tokens} + max(0, ${now} - ${rateBuckets.updatedAt}) * ${refillRatePerMs(limit)})`;
+      const refilledNow = refilledSql(limit, now);
       const taken = await db
         .insert(rateBuckets)
         .values({ key, tokens: burst - 1, updatedAt: now })
         .onConflictDoUpdate({
           target: rateBuckets.key,
-          set: { tokens: sql`${refilledSql} - 1`, updatedAt: sql`max(${rateBuckets.updatedAt}, ${now})` },
-          setWhere: sql`${refilledSql} >= 1`,
+          set: { tokens: sql`${refilledNow} - 1`, updatedAt: sql`max(${rateBuckets.updatedAt}, ${now})` },
+          setWhere: sql`${refilledNow} >= 1`,
         })
         .returning({ tokens: rateBuckets.tokens })
         .all();

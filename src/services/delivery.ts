@@ -4,8 +4,8 @@ import { findListById } from '../db/queries/lists';
 import { addressOnRecord } from '../domain/address';
 import type { DeliveryEvent } from '../domain/delivery-events';
 import { classifyEvent } from '../domain/delivery-rules';
-import { addressHash } from '../domain/ids';
 import { DAY_MS } from '../domain/time';
+import { mailboxHashes } from './mailbox';
 import { listStats, noteHealthStatus } from './stats';
 
 export type RecordOutcome = { outcome: 'applied' | 'duplicate'; events: number; listIds: number[] };
@@ -34,12 +34,13 @@ export async function recordDeliveryEvents(
     const named = event.list ? await listIdBySlug(db, event.list) : undefined;
     const { recorded, suppress } = classifyEvent(event);
     const softLimit = !suppress && recorded === 'soft_bounce' && config.SOFT_BOUNCE_LIMIT > 0;
+    const { mailboxHash } = await mailboxHashes(deps, address.key);
     writes.push({
-      ...address,
-      hash: await addressHash(deps.hashKey, address.key),
+      email: address.email,
+      hash: mailboxHash,
       at: event.at,
       recorded,
-      listIds: named !== undefined ? [named] : await listIdsHolding(db, address.key),
+      listIds: named !== undefined ? [named] : await listIdsHolding(db, mailboxHash),
       suppress,
       softBounceLimit: softLimit ? { count: config.SOFT_BOUNCE_LIMIT, since: now - config.SOFT_BOUNCE_WINDOW_DAYS * DAY_MS } : undefined,
     });

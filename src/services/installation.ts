@@ -2,8 +2,10 @@ import type { Clock, Db, Logger } from '../deps';
 import type { Config } from '../config';
 import { ensureDefaultList } from '../db/queries/lists';
 import { getOrCreateSetting, getSetting, putSetting } from '../db/queries/settings';
+import { capRowsInClear, rekeyCapRow, setMailboxHashes, subscriptionsWithoutMailbox } from '../db/queries/upgrade';
 import { hex, importHmacKey } from '../domain/ids';
 import { createTokens, type Tokens } from '../domain/tokens';
+import { mailboxHashes } from './mailbox';
 
 const randomHex = (bytes: number) => hex(crypto.getRandomValues(new Uint8Array(bytes)));
 
@@ -32,7 +34,26 @@ export async function prepareInstallation(
   const hashSetting = await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32));
   await ensureDefaultList(db, clock.now());
   const tokens = await createTokens({ secret, previous: config.TOKEN_SECRET_PREVIOUS, now: () => clock.now() });
-  return { tokens, hashKey: await importHmacKey(hashSetting.value) };
+  const hashKey = await importHmacKey(hashSetting.value);
+  await hashStoredMailboxes(db, hashKey, logger);
+  return { tokens, hashKey };
+}
+
+/**
+ * Data stored before mailboxes were folded: subscriptions get their mailbox hash, and the mail-cap
+ * rows (keyed by the address in clear) are re-keyed by it. Runs before the first request, once;
+ * afterwards each query finds nothing to do.
+ */
+async function hashStoredMailboxes(db: Db, hashKey: CryptoKey, logger: Logger): Promise<void> {
+  let done = 0;
+  for (let rows = await subscriptionsWithoutMailbox(db); rows.length; rows = await subscriptionsWithoutMailbox(db)) {
+    await setMailboxHashes(db, await Promise.all(rows.map(async (r) => ({ id: r.id, hash: (await mailboxHashes({ hashKey }, r.key)).mailboxHash }))));
+    done += rows.length;
+  }
+  for (let rows = await capRowsInClear(db); rows.length; rows = await capRowsInClear(db)) {
+    for (const r of rows) await rekeyCapRow(db, r.key, (await mailboxHashes({ hashKey }, r.key)).mailboxHash);
+  }
+  if (done) logger.info('subscriptions stored before mailboxes were folded now carry their mailbox hash', { count: done });
 }
 
 const PUBLIC_URL_SETTING = 'public_url';

@@ -3,9 +3,11 @@ import type { List } from '../db/types';
 import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
 import { type ParsedAddress, parseAddress } from '../domain/address';
 import { isDisposableDomain } from '../domain/disposable';
-import { addressHash, randomTokens } from '../domain/ids';
+import { randomTokens } from '../domain/ids';
+import { nameProblem, startsLikeFormula } from '../domain/spreadsheet';
 import { ApiError, invalidInput } from '../errors';
 import { renderConfirmation } from '../mail/templates';
+import { mailboxHashes } from './mailbox';
 
 /** A signup as it arrived, already read from the request (JSON, form or multipart). */
 export type SignupRequest = {
@@ -25,22 +27,24 @@ export type SignupRequest = {
  */
 export async function signUp(deps: Deps, list: List, request: SignupRequest): Promise<void> {
   const { config } = deps;
-  const address = parseAddress(request.email);
-  if (!address.ok) {
-    throw invalidInput([{ field: 'email', code: address.code, message: address.message }], address.suggestion ? { suggestion: address.suggestion } : {});
-  }
+  const address = acceptableAddress(request.email);
+  const nameIssue = request.name === null ? null : nameProblem(request.name);
+  if (nameIssue) throw invalidInput([{ field: 'name', code: 'invalid', message: nameIssue }]);
   await checkAddressPolicy(deps, list, address);
   await verifyCaptcha(deps, list, request.captcha, request.ip);
+  // The list-wide ceiling against floods counts only valid signups, and never refuses one: over it,
+  // confirmation mail waits its turn (the per-client limit before this is what answers 429).
+  const { delayMs } = await deps.rateLimiter.reserve(`signup-list:${list.id}`, { burst: config.RATE_LIMIT_LIST_PER_MINUTE, perMinute: config.RATE_LIMIT_LIST_PER_MINUTE });
 
   const now = deps.clock.now();
   const ttlSeconds = config.CONFIRM_TTL_HOURS * 3600;
   const target = await findSignupTarget(deps.db, list.id, address.key);
-  const [freshSignupId, unsubToken, mailNonce] = randomTokens(18, 24, 12);
+  const [freshSignupId, unsubToken, mailNonce, publicId] = randomTokens(18, 24, 12, 12);
   const mailSignupId = target?.state === 'pending' ? target.signupId : freshSignupId;
-  const hash = await addressHash(deps.hashKey, address.key);
+  const { mailboxHash, legacyHash } = await mailboxHashes(deps, address.key);
   const [confirmToken, notMeToken] = await Promise.all([
     deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'confirm' }, ttlSeconds),
-    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: hash }, 30 * 24 * 3600),
+    deps.tokens.sign({ signup: mailSignupId, list: list.slug, purpose: 'not_me', address: mailboxHash }, 30 * 24 * 3600),
   ]);
   const message = renderConfirmation({
     lang: list.language,
@@ -57,7 +61,9 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
     email: address.email,
     key: address.key,
     name: request.name,
-    hash,
+    mailboxHash,
+    legacyHash,
+    publicId: `sub_${publicId}`,
     now,
     expiresAt: now + ttlSeconds * 1000,
     freshSignupId,
@@ -66,11 +72,25 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
     mailNonce,
     skipCooldown: target?.state === 'unsubscribed',
     message,
+    mailAt: now + delayMs,
     ip: request.ip,
     userAgent: request.userAgent,
     source: request.source,
   });
   deps.outbox.wake();
+}
+
+/**
+ * The address as a signup (or import) may store it: valid, not a likely typo (422 with the
+ * corrected address as `suggestion`), and not starting like a spreadsheet formula.
+ */
+export function acceptableAddress(input: unknown): ParsedAddress {
+  const address = parseAddress(input);
+  if (!address.ok) {
+    throw invalidInput([{ field: 'email', code: address.code, message: address.message }], address.suggestion ? { suggestion: address.suggestion } : {});
+  }
+  if (startsLikeFormula(address.email)) throw invalidInput([{ field: 'email', code: 'invalid', message: 'An address may not begin with =, +, - or @.' }]);
+  return address;
 }
 
 /** Opt-in address checks: disposable domains and (where DNS is available) a definite "no mail server". */

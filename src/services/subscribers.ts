@@ -11,14 +11,18 @@ import { namedAddress } from './suppressions';
  * and its suppression. 404 when nothing is known of it. The lookup is audited under the keyed hash.
  */
 export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKey'>, email: string, principal: Principal) {
-  const { key, hash } = await namedAddress(deps, email);
-  const [rows, suppression] = await Promise.all([subscriptionsOf(deps.db, key), findSuppression(deps.db, hash)]);
-  if (rows.length === 0 && !suppression) throw new ApiError('not_found', 'This address is on no list.');
-  await audit(deps.db, { actor: principal.id, action: 'subscriber.lookup', target: hash, at: deps.clock.now() });
+  const named = await namedAddress(deps, email);
+  const { key, mailboxHash, hashes } = named;
+  const [all, suppression] = await Promise.all([subscriptionsOf(deps.db, mailboxHash), findSuppression(deps.db, hashes)]);
+  // A key limited to lists sees only its lists.
+  const rows = principal.lists ? all.filter((r) => principal.lists!.includes(r.list)) : all;
+  if (rows.length === 0 && (!suppression || principal.lists)) throw new ApiError('not_found', 'This address is on no list.');
+  await audit(deps.db, { actor: principal.id, action: 'subscriber.lookup', target: mailboxHash, at: deps.clock.now() });
   return {
-    email: rows[0]?.s.email ?? suppression?.email ?? key,
+    email: rows.find((r) => r.s.key === key)?.s.email ?? named.email,
     suppression: suppression ? { reason: suppression.reason, source: suppression.source, created_at: isoTime(suppression.createdAt) } : null,
     subscriptions: rows.map(({ list, listName, s }) => ({
+      id: s.publicId,
       list,
       list_name: listName,
       email: s.email,

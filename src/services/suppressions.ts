@@ -1,21 +1,25 @@
 import type { Deps } from '../deps';
 import type { Suppression } from '../db/types';
 import { audit } from '../db/queries/audit';
-import { eraseAddress } from '../db/queries/erasure';
+import { eraseMailbox } from '../db/queries/erasure';
 import { findSuppression, pageSuppressions, removeSuppression, suppressAddress } from '../db/queries/suppressions';
 import { subscriptionsOf } from '../db/queries/subscriptions';
 import { addressOnRecord } from '../domain/address';
-import { addressHash } from '../domain/ids';
 import { isoTime } from '../domain/time';
 import { ApiError, invalidInput } from '../errors';
+import { mailboxHashes } from './mailbox';
 
 type Ports = Pick<Deps, 'db' | 'atomic' | 'clock' | 'hashKey'>;
 
-/** An address an operator names, as stored (key) and as kept after erasure (hash); 422 when it is not an address. */
+/**
+ * An address someone names (an operator, a mailer): as stored (email, key) and its mailbox's keyed
+ * hashes (what suppression and erasure act on); 422 when it is not an address.
+ */
 export async function namedAddress(deps: Pick<Deps, 'hashKey'>, text: string) {
   const address = addressOnRecord(text);
   if (!address) throw invalidInput([{ field: 'email', code: 'invalid', message: 'Enter a valid email address.' }]);
-  return { ...address, hash: await addressHash(deps.hashKey, address.key) };
+  const hashes = await mailboxHashes(deps, address.key);
+  return { ...address, ...hashes, hashes: [hashes.mailboxHash, hashes.legacyHash] };
 }
 
 export const suppressionView = (s: Suppression) => ({ email: s.email, hash: s.hash, reason: s.reason, source: s.source, created_at: isoTime(s.createdAt) });
@@ -33,11 +37,11 @@ export async function suppressionPage(deps: Pick<Deps, 'db'>, limit: number, cur
 export async function addSuppression(deps: Ports, email: string, actor: string): Promise<{ row: Suppression; existed: boolean }> {
   const a = await namedAddress(deps, email);
   const now = deps.clock.now();
-  const existing = await findSuppression(deps.db, a.hash);
-  await suppressAddress(deps.atomic, { key: a.key, email: a.email, hash: a.hash, reason: 'manual', source: `admin:${actor}`, now });
+  const existing = await findSuppression(deps.db, a.hashes);
+  await suppressAddress(deps.atomic, { hash: a.mailboxHash, email: a.email, reason: 'manual', source: `admin:${actor}`, now });
   // Audit rows name the hash, never the address: they must survive an erasure without holding it.
-  await audit(deps.db, { actor, action: 'suppression.add', target: a.hash, detail: { reason: 'manual', existing: existing?.reason ?? null }, at: now });
-  return { row: (await findSuppression(deps.db, a.hash))!, existed: !!existing };
+  await audit(deps.db, { actor, action: 'suppression.add', target: a.mailboxHash, detail: { reason: 'manual', existing: existing?.reason ?? null }, at: now });
+  return { row: (await findSuppression(deps.db, a.hashes))!, existed: !!existing };
 }
 
 /**
@@ -46,13 +50,13 @@ export async function addSuppression(deps: Ports, email: string, actor: string):
  */
 export async function liftSuppression(deps: Ports, email: string, force: boolean, actor: string): Promise<void> {
   const a = await namedAddress(deps, email);
-  const row = await findSuppression(deps.db, a.hash);
+  const row = await findSuppression(deps.db, a.hashes);
   if (!row) throw new ApiError('not_found', 'This address is not suppressed.');
   if ((row.reason === 'complaint' || row.reason === 'erased') && !force) {
     throw new ApiError('conflict', `This suppression comes from a ${row.reason === 'complaint' ? 'spam complaint' : 'erasure'}; add ?force=true to remove it anyway.`);
   }
-  await removeSuppression(deps.db, a.hash);
-  await audit(deps.db, { actor, action: 'suppression.remove', target: a.hash, detail: { reason: row.reason, force }, at: deps.clock.now() });
+  await removeSuppression(deps.db, a.hashes);
+  await audit(deps.db, { actor, action: 'suppression.remove', target: a.mailboxHash, detail: { reason: row.reason, force }, at: deps.clock.now() });
 }
 
 /**
@@ -62,8 +66,8 @@ export async function liftSuppression(deps: Ports, email: string, force: boolean
 export async function erase(deps: Ports, email: string, actor: string): Promise<{ lists: number }> {
   const a = await namedAddress(deps, email);
   const now = deps.clock.now();
-  const lists = (await subscriptionsOf(deps.db, a.key)).length;
-  await eraseAddress(deps.atomic, { key: a.key, hash: a.hash, now });
-  await audit(deps.db, { actor, action: 'subscriber.erase', target: a.hash, detail: { lists }, at: now });
+  const lists = new Set((await subscriptionsOf(deps.db, a.mailboxHash)).map((r) => r.list)).size;
+  await eraseMailbox(deps.atomic, { mailboxHash: a.mailboxHash, legacyHash: a.legacyHash, now });
+  await audit(deps.db, { actor, action: 'subscriber.erase', target: a.mailboxHash, detail: { lists }, at: now });
   return { lists };
 }

@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import type { List, SubscriptionState } from '../db/types';
 import { audit } from '../db/queries/audit';
 import { findByUnsubToken, stateOn, unsubscribe } from '../db/queries/subscriptions';
-import { addressHash } from '../domain/ids';
+import { mailboxHashes } from './mailbox';
 import { ApiError } from '../errors';
 
 const UNSUB_TOKEN = /^u_[A-Za-z0-9_-]{32}$/;
@@ -41,7 +41,7 @@ export async function unsubscribeByOperator(deps: Pick<Deps, 'db' | 'clock' | 'h
   const now = deps.clock.now();
   const changed = await unsubscribe(deps.db, { key, listId: list.id }, now, `operator:${actor}`);
   if (changed.length) {
-    await audit(deps.db, { actor, action: 'subscriber.unsubscribe', target: await addressHash(deps.hashKey, key), detail: { list: list.slug }, at: now });
+    await audit(deps.db, { actor, action: 'subscriber.unsubscribe', target: (await mailboxHashes(deps, key)).mailboxHash, detail: { list: list.slug }, at: now });
     return 'unsubscribed';
   }
   return stateOn(deps.db, list.id, key);

@@ -2,10 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/deps';
 import type { OutboxMessage } from '../../src/db/schema';
 import { subscriptions } from '../../src/db/schema';
+import { confirmTokenFor } from '../support/mail';
+import { bearer, jsonPost } from '../support/requests';
 
 /**
- * What a contract case needs from a runtime. Implemented by test/contract.test.ts (Node:
- * app.request over in-memory SQLite) and test/workers/contract.test.ts (workerd: the worker's
+ * What a contract case needs from a runtime. Implemented by test/contract/node.test.ts (Node:
+ * app.request over in-memory SQLite) and test/contract/workerd.test.ts (workerd: the worker's
  * fetch over a local D1), so one set of cases proves both runtimes answer the same.
  */
 export interface Harness {
@@ -35,21 +37,7 @@ export const uniqueEmail = (tag = 'person') => `${tag}-${run}-${++n}@example.com
 export const uniqueIp = () => `198.51.${Math.floor(Math.random() * 250)}.${(++n % 250) + 1}`;
 
 export function signupJson(h: Harness, email: string, opts: { list?: string; name?: string; ip?: string } = {}) {
-  return h.request(`/lists/${opts.list ?? 'newsletter'}/subscribe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, ...(opts.name ? { name: opts.name } : {}) }),
-    ip: opts.ip ?? uniqueIp(),
-  });
-}
-
-/** The confirmation token in the newest mail to `to`. */
-export async function confirmTokenFor(h: Harness, to: string): Promise<string> {
-  const mail = (await h.mails()).reverse().find((m) => m.to.toLowerCase() === to.toLowerCase());
-  if (!mail) throw new Error(`no mail to ${to}`);
-  const m = mail.text.match(/\/confirm\?token=([\w.-]+)/);
-  if (!m) throw new Error('no confirm link in the mail');
-  return m[1];
+  return h.request(`/lists/${opts.list ?? 'newsletter'}/subscribe`, { ...jsonPost({ email, ...(opts.name ? { name: opts.name } : {}) }), ip: opts.ip ?? uniqueIp() });
 }
 
 /** The opaque unsubscribe token the export would carry for `email` on the default list. */
@@ -63,18 +51,14 @@ export async function unsubTokenFor(h: Harness, email: string): Promise<string> 
 export async function subscribeConfirmed(h: Harness, email: string, list = 'newsletter'): Promise<void> {
   const res = await signupJson(h, email, { list });
   if (res.status !== 202) throw new Error(`signup answered ${res.status}`);
-  const token = await confirmTokenFor(h, email);
-  const ok = await h.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }), ip: uniqueIp() });
+  const token = confirmTokenFor(await h.mails(), email);
+  const ok = await h.request('/confirm', { ...jsonPost({ token }), ip: uniqueIp() });
   if (ok.status !== 200) throw new Error(`confirm answered ${ok.status}`);
 }
 
 /** Calls an operator or mailer endpoint with a bearer key (the admin token unless given). */
 export function api(h: Harness, method: string, path: string, body?: unknown, key = h.adminToken) {
-  return h.request(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  return h.request(path, bearer(method, key, body));
 }
 
 /** Creates a list of its own for a case (cases share one database on workerd). */

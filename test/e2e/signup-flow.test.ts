@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect as globalExpect, it, type ExpectStatic } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { snippetFor } from '../../src/cli/embed';
-import { startResendImitation, type ResendImitation } from '../support/resend-imitation';
+import { startResendImitation, type ResendImitation } from '../support/fakes/resend/node';
 import {
   browserAvailable,
   browserRequired,
@@ -28,8 +28,9 @@ describe.runIf(!browserAvailable && browserRequired)('browser suite (LISTGATE_RE
   });
 });
 
-// Tests share the server and the browser but nothing else (own context, own addresses): run them together.
-describe.runIf(browserAvailable).concurrent('signup forms and hosted pages in chromium', { timeout: 50_000 }, () => {
+// One browser, one page at a time: on a small loaded machine, several chromium pages at once starve
+// each other. Tests share the server and the browser but nothing else (own context, own addresses).
+describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', { timeout: 180_000 }, () => {
   let server: RunningServer;
   let mail: ResendImitation;
   let site: Awaited<ReturnType<typeof startSite>>;
@@ -54,7 +55,7 @@ describe.runIf(browserAvailable).concurrent('signup forms and hosted pages in ch
   }
 
   async function mailTo(to: string) {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const m = mail.lastMailTo(to);
       if (m) return m;
@@ -107,8 +108,11 @@ describe.runIf(browserAvailable).concurrent('signup forms and hosted pages in ch
       .run('shuukan', '週刊ニュース', 'ja', now, now);
   });
 
+  afterEach(async () => {
+    for (const ctx of contexts.splice(0)) await ctx.close().catch(() => {});
+  });
+
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
     await browser?.close();
     await Promise.all([site?.close(), strangerSite?.close(), mail?.close()]);
     await server?.stop();
@@ -221,23 +225,45 @@ describe.runIf(browserAvailable).concurrent('signup forms and hosted pages in ch
     await mailTo(`${local}2@hotmail.com`);
   });
 
-  it('says when to retry after a 429, and falls back to a plain post where the origin is not allowed', async ({ expect }) => {
-    const page = await newPage(await context());
-    await page.route(`${server.url}/lists/newsletter/subscribe`, (route) =>
-      route.fulfill({
-        status: 429,
-        contentType: 'application/problem+json',
-        headers: { 'Retry-After': '120', 'Access-Control-Allow-Origin': new URL(site.url).origin, 'Access-Control-Expose-Headers': 'Retry-After' },
-        body: JSON.stringify({ type: 'about:blank', title: 'Too many requests', status: 429, detail: 'Too many signups from here.' }),
-      }),
-    );
-    await page.goto(site.url);
-    await page.getByLabel('Email address').fill(address('slow'));
-    await page.getByRole('button', { name: 'Subscribe' }).click();
-    await expect.poll(() => page.locator('.listgate-error').textContent()).toBe('Too many attempts from here. Please try again in 2 minutes.');
-    expect(await page.getByRole('button', { name: 'Subscribe' }).isEnabled()).toBe(true);
-    await expectGoodPage(expect, page, 'embed-429');
+  it("says when to retry after the server's own 429, and the form stays usable", async ({ expect }) => {
+    // A server whose limiter allows one signup per client, refilling one every two minutes.
+    const limited = await startServer({
+      MAIL_TRANSPORT: 'resend',
+      RESEND_API_KEY: 're_test_e2e',
+      RESEND_BASE_URL: mail.baseUrl,
+      TOKEN_SECRET: 'e2e-token-secret-e2e-token-secret-!!',
+      MAIL_FROM: 'Newsletter <news@example.com>',
+      RATE_LIMIT_SIGNUP_BURST: '1',
+      RATE_LIMIT_SIGNUP_PER_MINUTE: '0.5',
+    });
+    const { snippet } = await snippetFor('newsletter', {}, { PUBLIC_URL: limited.url, DATABASE_PATH: limited.dbPath });
+    const limitedSite = await startSite(sitePage(snippet));
+    try {
+      limited.db.prepare('UPDATE lists SET allowed_origins = ? WHERE slug = ?').run(JSON.stringify([new URL(limitedSite.url).origin]), 'newsletter');
+      const page = await newPage(await context());
+      await page.goto(limitedSite.url);
+      const first = address('first');
+      await page.getByLabel('Email address').fill(first);
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      await expect.poll(() => page.locator('.listgate-ok').textContent()).toContain('we sent you an email');
 
+      const answer = page.waitForResponse((r) => r.url() === `${limited.url}/lists/newsletter/subscribe` && r.request().method() === 'POST');
+      await page.getByLabel('Email address').fill(address('slow'));
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      const limitedAnswer = await answer;
+      expect(limitedAnswer.status()).toBe(429);
+      expect(Number(await limitedAnswer.headerValue('retry-after'))).toBeGreaterThan(60);
+      await expect.poll(() => page.locator('.listgate-error').textContent()).toBe('Too many attempts from here. Please try again in 2 minutes.');
+      expect(await page.getByRole('button', { name: 'Subscribe' }).isEnabled()).toBe(true);
+      expect(limited.db.prepare('SELECT count(*) AS n FROM subscriptions').get()).toEqual({ n: 1 });
+      await expectGoodPage(expect, page, 'embed-429');
+    } finally {
+      await limitedSite.close();
+      await limited.stop();
+    }
+  });
+
+  it('falls back to a plain post where the origin is not allowed', async ({ expect }) => {
     const stranger = await newPage(await context());
     await stranger.goto(strangerSite.url);
     const email = address('stranger');

@@ -49,7 +49,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 60_000);
     child.stdout!.on('data', () => {
       if (out.includes('listening on')) {
         clearTimeout(timer);

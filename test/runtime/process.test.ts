@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startResendImitation } from '../support/resend-imitation';
+import { startResendImitation } from '../support/fakes/resend/node';
 import { scratch } from '../support/scratch';
 import { projectRoot, spawnServer, startNodeEntry, type ServerProcess } from '../support/server-process';
 

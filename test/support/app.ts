@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app';
 import { nodeFetch } from '../../src/node';
@@ -7,9 +8,11 @@ import { loadConfig } from '../../src/config';
 import type { Deps, Mailer, SendOutcome } from '../../src/deps';
 import type { OutboxMessage } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
+import { staticFiles } from '../../src/http/static-files';
 import { jsonLogger } from '../../src/logger';
 import { drainDue } from '../../src/mail/drain';
 import { memoryRateLimiter } from '../../src/ratelimit/memory';
+import { runMaintenance } from '../../src/services/maintenance';
 
 export type TestClock = { now(): number; set(ms: number): void; advance(ms: number): void };
 
@@ -40,6 +43,9 @@ export function recordingMailer() {
 }
 
 /** The app on an in-memory SQLite with a recording mailer and a settable clock. */
+/** src/public as the Node server serves it (Workers serve it as static assets). */
+const publicFiles = staticFiles(fileURLToPath(new URL('../../src/public', import.meta.url)));
+
 export async function testApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}) {
   // The per-client action limit is high here so suites that confirm many subscribers from one
   // client are not throttled; the tests of that limit set their own.
@@ -64,12 +70,15 @@ export async function testApp(env: Record<string, string> = {}, overrides: Parti
     fetch: async () => {
       throw new Error('tests must inject fetch');
     },
+    staticFile: publicFiles,
     ...overrides,
   };
   const app = createApp(deps);
   /** Delivers every queued mail through the recording mailer, as the drain loop would. */
   const deliver = async () => drainDue(deps, 100);
-  return { app, deps, clock, mailer, sqlite, logs, deliver };
+  /** Runs the periodic housekeeping once, as the Node timer and the Workers cron do. */
+  const maintain = () => runMaintenance(deps);
+  return { app, deps, clock, mailer, sqlite, logs, deliver, maintain };
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
@@ -87,13 +96,9 @@ export function signup(t: TestApp, email: string, opts: { list?: string; name?: 
   );
 }
 
-/** The confirmation link's token in the newest mail to `to`. */
-export function confirmTokenFor(mailer: { sent: OutboxMessage[] }, to: string): string {
-  const mail = [...mailer.sent].reverse().find((m) => m.to.toLowerCase() === to.toLowerCase());
-  if (!mail) throw new Error(`no mail to ${to}`);
-  const m = mail.text.match(/\/confirm\?token=([\w.-]+)/);
-  if (!m) throw new Error('no confirm link');
-  return m[1];
+/** A request from a client address (the socket's on Node, CF-Connecting-IP on Workers). */
+export function from(t: TestApp, ip: string, path: string, init: RequestInit = {}) {
+  return t.app.request(path, init, { clientIp: ip });
 }
 
 /** The app behind a real @hono/node-server on 127.0.0.1 as src/node.ts serves it, so the client address is the socket's. */

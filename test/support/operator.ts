@@ -1,38 +1,17 @@
-import { confirmTokenFor, signup, type TestApp } from './app';
+import { asc, eq } from 'drizzle-orm';
+import { putList } from '../../src/db/queries/lists';
+import { apiKeys, changes, type Scope, subscriptions, suppressions } from '../../src/db/schema';
+import type { ListSettings } from '../../src/db/types';
+import { sha256Hex } from '../../src/domain/ids';
+import type { TestApp } from './app';
+import { bearer } from './requests';
 
 export const ADMIN = 'admin-token-for-tests-0123456789';
 export const adminEnv = { ADMIN_TOKEN: ADMIN, PUBLIC_URL: 'https://lists.example.org' };
 
-let ipCounter = 0;
-/** A fresh client address per signup, so rate limits never get in a test's way. */
-const nextIp = () => `198.51.${(++ipCounter >> 8) & 255}.${ipCounter & 255}`;
-
-/** Signs `email` up and confirms it through the public endpoints, as a person would. */
-export async function confirmed(t: TestApp, email: string, opts: { list?: string; name?: string } = {}) {
-  // Past the per-address mail cooldown, so a second list's signup gets its own mail.
-  t.clock.advance(16 * 60_000);
-  const mails = t.mailer.sent.length;
-  const res = await signup(t, email, { ...opts, ip: nextIp() });
-  if (res.status !== 202) throw new Error(`signup ${email}: ${res.status} ${await res.text()}`);
-  await t.deliver();
-  if (t.mailer.sent.length !== mails + 1) throw new Error(`no confirmation mail to ${email}`);
-  const token = confirmTokenFor(t.mailer, email);
-  const done = await t.app.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) }, { clientIp: nextIp() });
-  if (done.status !== 200) throw new Error(`confirm ${email}: ${done.status}`);
-}
-
-export async function pending(t: TestApp, email: string, opts: { list?: string; name?: string } = {}) {
-  const res = await signup(t, email, { ...opts, ip: nextIp() });
-  if (res.status !== 202) throw new Error(`signup ${email}: ${res.status}`);
-  await t.deliver();
-}
-
-/** A request with a bearer key (JSON body when given). */
-export function api(t: TestApp, method: string, path: string, key: string | null, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return t.app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+/** An operator's call with a bearer key (none when null) and a JSON body when given. */
+export function api(t: TestApp, method: string, path: string, key: string | null = ADMIN, body?: unknown) {
+  return t.app.request(path, bearer(method, key, body));
 }
 
 /** Creates a key with ADMIN_TOKEN and answers its secret and id. */
@@ -42,9 +21,30 @@ export async function makeKey(t: TestApp, scopes: string[], lists?: string[]) {
   return (await res.json()) as { id: string; key: string; prefix: string };
 }
 
-export async function makeList(t: TestApp, slug: string, body: Record<string, unknown> = { name: slug }) {
-  const res = await api(t, 'PUT', `/v1/lists/${slug}`, ADMIN, body);
-  if (res.status !== 201) throw new Error(`list: ${res.status} ${await res.text()}`);
+/** Creates (or replaces) a list with the given settings; answers its row. */
+export async function makeList(t: TestApp, slug: string, settings: Partial<ListSettings> = {}) {
+  return (await putList(t.deps.db, slug, { name: slug, ...settings }, t.clock.now())).list;
+}
+
+/** A stored API key with the given scopes, made without the API; answers the bearer secret. */
+export async function apiKey(t: TestApp, scopes: Scope[], lists: string[] | null = null): Promise<string> {
+  const key = `lg_test_${crypto.randomUUID()}`;
+  await t.deps.db.insert(apiKeys).values({ id: crypto.randomUUID(), prefix: key.slice(0, 8), hash: await sha256Hex(key), scopes, lists, createdAt: t.clock.now() });
+  return key;
+}
+
+/** The address's subscription states, by list id. */
+export function states(t: TestApp, email: string) {
+  return t.deps.db.select({ listId: subscriptions.listId, state: subscriptions.state }).from(subscriptions).where(eq(subscriptions.email, email)).orderBy(asc(subscriptions.listId)).all();
+}
+
+/** The changes feed of a list, oldest first. */
+export function feed(t: TestApp, listId: number) {
+  return t.deps.db.select({ type: changes.type, email: changes.email }).from(changes).where(eq(changes.listId, listId)).orderBy(asc(changes.seq)).all();
+}
+
+export function suppressionRows(t: TestApp) {
+  return t.deps.db.select().from(suppressions).all();
 }
 
 /** A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */

@@ -3,7 +3,7 @@ import type { Db, Deps } from '../../src/deps';
 import { outbox } from '../../src/db/schema';
 import { resendMailer } from '../../src/mail/resend';
 import { testApp } from './app';
-import { type ResendImitationOptions, startResendImitation } from './resend-imitation';
+import { type ResendImitationOptions, startResendImitation } from './fakes/resend/node';
 
 /** Puts `addresses.length` rendered mails straight into the outbox, as signups would. */
 export async function queueMails(db: Db, addresses: string[], now: number): Promise<void> {
@@ -24,7 +24,7 @@ export const addressesFor = (prefix: string, n: number) => Array.from({ length: 
 /** The app (in-memory SQLite, settable clock) sending through the real resend SDK to a local imitation. */
 export async function resendHarness(env: Record<string, string> = {}, imitation: ResendImitationOptions = {}, overrides: Partial<Deps> = {}) {
   const api = await startResendImitation(imitation);
-  const t = await testApp({ MAIL_FROM: 'listgate <news@example.com>', ...env }, { mailer: resendMailer({ apiKey: 're_test', baseUrl: api.baseUrl, timeoutMs: 5000 }), ...overrides });
+  const t = await testApp({ MAIL_FROM: 'listgate <news@example.com>', ...env }, { mailer: resendMailer({ apiKey: 're_test', baseUrl: api.baseUrl, timeoutMs: 30_000 }), ...overrides });
   const rows = () => t.deps.db.select().from(outbox).orderBy(outbox.id).all();
   const rowTo = (to: string) => t.deps.db.select().from(outbox).where(eq(outbox.to, to)).get();
   /** Recipients that got more than one mail. */

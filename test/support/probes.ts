@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { TestApp } from './app';
+import { formPost, jsonPost, multipartPost } from './requests';
 
 // Limits raised: these tests are about inputs, the limits have their own file.
 export const env = { RATE_LIMIT_SIGNUP_BURST: '100000', RATE_LIMIT_LIST_PER_MINUTE: '100000', RATE_LIMIT_ACTION_PER_MINUTE: '100000' };
@@ -7,17 +8,10 @@ export const IP = { clientIp: '203.0.113.200' };
 
 export type Probe = { endpoint: string; send: (t: TestApp, v: string, n: number) => Response | Promise<Response> };
 
-export const jsonPost = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-export const formPost = (fields: Record<string, string>): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-  body: new URLSearchParams(fields).toString(),
-});
-export function multipartPost(fields: Record<string, string>): RequestInit {
-  const body = new FormData();
-  for (const [k, v] of Object.entries(fields)) body.append(k, v);
-  return { method: 'POST', body, headers: { accept: 'application/json' } };
-}
+/** Browser posts here say they want the page, scripts that they want JSON. */
+const htmlForm = (fields: Record<string, string>) => formPost(fields, { accept: 'text/html' });
+const jsonMultipart = (fields: Record<string, string>) => multipartPost(fields, { accept: 'application/json' });
+
 /** Percent-encodes; a lone surrogate (not encodable) is sent as the invalid UTF-8 it would be. */
 function q(v: string): string {
   try {
@@ -36,22 +30,22 @@ export const probes: Probe[] = [
   { endpoint: 'subscribe JSON name', send: (t, v, n) => t.app.request(sub, jsonPost({ email: fresh(n), name: v }), IP) },
   { endpoint: 'subscribe JSON source', send: (t, v, n) => t.app.request(sub, jsonPost({ email: fresh(n), source: v }), IP) },
   { endpoint: 'subscribe JSON captcha field', send: (t, v, n) => t.app.request(sub, jsonPost({ email: fresh(n), 'cf-turnstile-response': v }), IP) },
-  { endpoint: 'subscribe form email', send: (t, v) => t.app.request(sub, formPost({ email: v }), IP) },
-  { endpoint: 'subscribe form name', send: (t, v, n) => t.app.request(sub, formPost({ email: fresh(n), name: v }), IP) },
-  { endpoint: 'subscribe multipart email', send: (t, v) => t.app.request(sub, multipartPost({ email: v }), IP) },
-  { endpoint: 'subscribe multipart name', send: (t, v, n) => t.app.request(sub, multipartPost({ email: fresh(n), name: v }), IP) },
+  { endpoint: 'subscribe form email', send: (t, v) => t.app.request(sub, htmlForm({ email: v }), IP) },
+  { endpoint: 'subscribe form name', send: (t, v, n) => t.app.request(sub, htmlForm({ email: fresh(n), name: v }), IP) },
+  { endpoint: 'subscribe multipart email', send: (t, v) => t.app.request(sub, jsonMultipart({ email: v }), IP) },
+  { endpoint: 'subscribe multipart name', send: (t, v, n) => t.app.request(sub, jsonMultipart({ email: fresh(n), name: v }), IP) },
   { endpoint: 'subscribe with hostile referer', send: (t, v, n) => t.app.request(sub, { ...jsonPost({ email: fresh(n) }), headers: { 'content-type': 'application/json', referer: `https://x.example/${q(v)}` } }, IP) },
   { endpoint: 'GET /lists/{list}', send: (t, v) => t.app.request(`/lists/${q(v)}`, {}, IP) },
   { endpoint: 'POST /lists/{list}/subscribe', send: (t, v) => t.app.request(`/lists/${q(v)}/subscribe`, jsonPost({ email: 'a@example.com' }), IP) },
   { endpoint: 'GET /confirm', send: (t, v) => t.app.request(`/confirm?token=${q(v)}`, {}, IP) },
   { endpoint: 'POST /confirm JSON', send: (t, v) => t.app.request('/confirm', jsonPost({ token: v }), IP) },
-  { endpoint: 'POST /confirm form', send: (t, v) => t.app.request('/confirm', formPost({ token: v }), IP) },
+  { endpoint: 'POST /confirm form', send: (t, v) => t.app.request('/confirm', htmlForm({ token: v }), IP) },
   { endpoint: 'GET /unsubscribe', send: (t, v) => t.app.request(`/unsubscribe?token=${q(v)}`, {}, IP) },
-  { endpoint: 'POST /unsubscribe one-click', send: (t, v) => t.app.request(`/unsubscribe?token=${q(v)}`, formPost({ 'List-Unsubscribe': 'One-Click' }), IP) },
-  { endpoint: 'POST /unsubscribe form', send: (t, v) => t.app.request('/unsubscribe', formPost({ token: v }), IP) },
+  { endpoint: 'POST /unsubscribe one-click', send: (t, v) => t.app.request(`/unsubscribe?token=${q(v)}`, htmlForm({ 'List-Unsubscribe': 'One-Click' }), IP) },
+  { endpoint: 'POST /unsubscribe form', send: (t, v) => t.app.request('/unsubscribe', htmlForm({ token: v }), IP) },
   { endpoint: 'GET /not-me', send: (t, v) => t.app.request(`/not-me?token=${q(v)}`, {}, IP) },
   { endpoint: 'POST /not-me JSON', send: (t, v) => t.app.request('/not-me', jsonPost({ token: v }), IP) },
-  { endpoint: 'POST /not-me multipart', send: (t, v) => t.app.request('/not-me', multipartPost({ token: v }), IP) },
+  { endpoint: 'POST /not-me multipart', send: (t, v) => t.app.request('/not-me', jsonMultipart({ token: v }), IP) },
 ];
 
 /** Sends one request and checks the invariants that hold for every hostile input. */

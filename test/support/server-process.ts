@@ -41,7 +41,7 @@ export function spawnServer(command: string, args: string[], env: Record<string,
     for (const l of listeners) l();
   });
 
-  const waitFor = (pattern: RegExp, timeoutMs = 15_000) =>
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; output:\n${out}`)), timeoutMs);
       const check = () => {
@@ -91,4 +91,30 @@ export function spawnServer(command: string, args: string[], env: Record<string,
 /** The real Node entry as `npm start` runs it, in one process (no tsx CLI wrapper). */
 export function startNodeEntry(env: Record<string, string>): ServerProcess {
   return spawnServer(process.execPath, ['--import', 'tsx', 'src/node.ts'], env);
+}
+
+/** The Node entry listening on a free port of 127.0.0.1; `kill` sends exactly the given signal to its group. */
+export type ListeningServer = ServerProcess & { port: number; kill(signal: NodeJS.Signals): Promise<number | null> };
+
+/**
+ * The real server on a free port, for crash tests: kill() sends exactly the given signal
+ * (SIGKILL mid-burst, SIGTERM to drain) to the server's own process group.
+ */
+export async function startListening(env: Record<string, string>, timeoutMs = 30_000): Promise<ListeningServer> {
+  const server = startNodeEntry({ HOST: '127.0.0.1', PORT: '0', ...env });
+  const kill = async (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-server.child.pid!, signal);
+    } catch {
+      /* already gone */
+    }
+    return server.exited;
+  };
+  try {
+    const m = await server.waitFor(/listening on http:\/\/[^\s:]+:(\d+)/, timeoutMs);
+    return { ...server, port: Number(m[1]), kill };
+  } catch (err) {
+    await kill('SIGKILL');
+    throw err;
+  }
 }

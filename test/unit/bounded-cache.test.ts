@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundedCache } from '../../src/domain/bounded-cache';
 import { nodeMxLookup } from '../../src/mail/mx';
-import { startDnsServer } from '../support/dns2';
+import { startDnsServer } from '../support/fakes/dns';
 
 describe('boundedCache', () => {
   it('keeps at most `max` entries, dropping the least recently used', () => {

@@ -1,18 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseHeadersFile, staticFiles } from '../../src/http/static-files';
 import { testApp } from '../support/app';
 
-const publicDir = fileURLToPath(new URL('../../src/public', import.meta.url));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('static files on Node (src/public, the folder Workers serve as assets)', () => {
   it('serves the stylesheet through the app with the headers of _headers and the security headers', async () => {
-    const t = await testApp({}, { staticFile: staticFiles(publicDir) });
+    const t = await testApp(); // the test app serves src/public as the Node server does
     const res = await t.app.request('/assets/listgate.css');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/css; charset=utf-8');

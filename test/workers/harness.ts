@@ -6,7 +6,7 @@ import * as schema from '../../src/db/schema';
 import worker, { type Bindings } from '../../src/worker';
 import type { Harness } from '../contract';
 import { uniqueIp } from '../contract/harness';
-import { resendStub } from './resend-stub';
+import { resend, sentSince } from './resend';
 
 export const PUBLIC_URL = 'http://localhost:8787';
 export const bindings = env as unknown as Bindings;
@@ -21,7 +21,7 @@ const pending: Promise<void>[] = [];
 export const settle = async () => void (await Promise.all(pending.splice(0)));
 
 export function workerHarness(): Harness {
-  const first = resendStub.sent.length;
+  const first = resend.sent.length;
   return {
     runtime: 'workerd',
     db: testDb(),
@@ -39,7 +39,7 @@ export function workerHarness(): Harness {
     },
     async mails() {
       await settle();
-      return resendStub.sent.slice(first);
+      return sentSince(first);
     },
   };
 }

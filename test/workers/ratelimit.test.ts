@@ -43,4 +43,15 @@ describe('D1 rate limiter', () => {
     const row = await db.select().from(rateBuckets).where(eq(rateBuckets.key, key)).get();
     expect(row?.tokens).toBe(1);
   });
+
+  it('reserves without refusing: later and later while overdrawn, spread at the refill rate, also when concurrent', async () => {
+    const clock = clockAt(12_000_000);
+    const limiter = d1RateLimiter(testDb(), clock);
+    const limit = { burst: 2, perMinute: 6 }; // one token per 10 s
+    const key = `rl-${crypto.randomUUID()}`;
+    const delays = (await Promise.all(Array.from({ length: 5 }, () => limiter.reserve(key, limit)))).map((r) => r.delayMs).sort((a, b) => a - b);
+    expect(delays).toEqual([0, 0, 10_000, 20_000, 30_000]);
+    clock.advance(30_000);
+    expect(await limiter.reserve(key, limit)).toEqual({ delayMs: 10_000 });
+  });
 });

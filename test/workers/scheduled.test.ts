@@ -5,7 +5,7 @@ import { lists, outboxBatches, rateBuckets, subscriptions } from '../../src/db/s
 import worker from '../../src/worker';
 import { signupJson, uniqueEmail } from '../contract/harness';
 import { bindings, settle, testDb, workerHarness } from './harness';
-import { resendStub } from './resend-stub';
+import { resend } from './resend';
 
 async function runCron() {
   const ctx = createExecutionContext();
@@ -17,18 +17,19 @@ describe('scheduled handler (cron)', () => {
   it('sends mail the signup could not send, retrying with the same idempotency key', async () => {
     const h = workerHarness();
     const email = uniqueEmail('retry');
-    resendStub.failNext = 1;
+    resend.setFault({ status: 500, times: 1 });
     expect((await signupJson(h, email)).status).toBe(202);
     await settle();
-    expect(resendStub.sent.some((m) => m.to === email)).toBe(false);
-    const firstTry = resendStub.requests.at(-1)!;
+    expect(resend.mailsTo(email)).toEqual([]);
+    const firstTry = resend.requests.at(-1)!;
+    expect(firstTry.outcome).toBe('fault');
 
     // The failed batch waits for its backoff; pretend it has passed.
     const db = testDb();
     await db.update(outboxBatches).set({ nextAttemptAt: 0 }).where(eq(outboxBatches.state, 'open'));
     await runCron();
-    expect(resendStub.sent.filter((m) => m.to === email)).toHaveLength(1);
-    expect(resendStub.requests.at(-1)!.idempotencyKey).toBe(firstTry.idempotencyKey);
+    expect(resend.mailsTo(email)).toHaveLength(1);
+    expect(resend.requests.at(-1)).toMatchObject({ outcome: 'accepted', idempotencyKey: firstTry.idempotencyKey });
   });
 
   it('deletes pending signups whose token expired and keeps the list counters exact', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyResendWebhook, WebhookSignatureError } from '../../src/domain/resend-webhook';
 import { type SnsMessage, SnsVerificationError, verifySnsMessage } from '../../src/domain/sns';
-import { makeSnsCertificate } from '../support/sns-cert';
+import { makeSnsCertificate } from '../support/fakes/sns-cert';
 
 // Webhook verification runs on Web Crypto in workerd as on Node (the routes are tested on Node).
 const b64 = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes)));

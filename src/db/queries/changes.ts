@@ -9,7 +9,7 @@ import { changes } from '../schema';
  */
 export async function changesAfter(db: Db, listId: number, after: number, limit: number) {
   return db
-    .select({ seq: changes.seq, type: changes.type, email: changes.email, at: changes.at })
+    .select({ seq: changes.seq, type: changes.type, id: changes.publicId, email: changes.email, at: changes.at })
     .from(changes)
     .where(and(eq(changes.listId, listId), gt(changes.seq, after)))
     .orderBy(asc(changes.seq))

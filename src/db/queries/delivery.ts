@@ -7,7 +7,7 @@ import { suppressionEffects } from './suppressions';
 /** One event, decided: the rows it adds and whether (and why) it suppresses the address. */
 export type DeliveryWrite = {
   email: string;
-  key: string;
+  /** The mailbox's keyed hash: rates, the soft-bounce count and suppression key on it. */
   hash: string;
   at: number;
   recorded: RecordedType;
@@ -27,9 +27,10 @@ export async function listIdBySlug(db: Db, slug: string): Promise<number | undef
   return (await db.select({ id: lists.id }).from(lists).where(eq(lists.slug, slug)).get())?.id;
 }
 
-/** The lists that hold an address (by its key), in any state. */
-export async function listIdsHolding(db: Db, key: string): Promise<number[]> {
-  return (await db.select({ listId: subscriptions.listId }).from(subscriptions).where(eq(subscriptions.key, key)).all()).map((r) => r.listId);
+/** The lists that hold a mailbox (any variant, any state). */
+export async function listIdsHolding(db: Db, mailboxHash: string): Promise<number[]> {
+  const rows = await db.selectDistinct({ listId: subscriptions.listId }).from(subscriptions).where(eq(subscriptions.mailboxHash, mailboxHash)).all();
+  return rows.map((r) => r.listId);
 }
 
 /**
@@ -53,7 +54,7 @@ export async function writeDeliveryEvents(
       for (const r of rows) statements.push(tx.insert(deliveryEvents).values({ ...r, hash: w.hash, type: w.recorded, at: w.at }));
       if (w.suppress) {
         statements.push(tx.insert(suppressions).values({ hash: w.hash, email: w.email, reason: w.suppress, source, createdAt: now }).onConflictDoNothing());
-        statements.push(...suppressionEffects(tx, { key: w.key, hash: w.hash, reason: w.suppress, now }));
+        statements.push(...suppressionEffects(tx, { hash: w.hash, reason: w.suppress, now }));
       } else if (w.softBounceLimit) {
         const { count, since } = w.softBounceLimit;
         // One event writes a row per list, so distinct event times are what is counted.
@@ -68,7 +69,7 @@ export async function writeDeliveryEvents(
             )
             .onConflictDoNothing(),
         );
-        statements.push(...suppressionEffects(tx, { key: w.key, hash: w.hash, reason: 'soft_bounce_limit', now }));
+        statements.push(...suppressionEffects(tx, { hash: w.hash, reason: 'soft_bounce_limit', now }));
       }
     }
     return statements;

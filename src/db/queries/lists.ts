@@ -56,13 +56,14 @@ export async function ensureDefaultList(db: Db, now: number): Promise<void> {
 
 /**
  * Removes a list and everything that belongs to it alone, in one atomic group: its subscriptions,
- * their mail not being sent (a batch in flight settles and then forgets them), its changes feed and
- * daily rows. Suppressions and erasures are global and stay.
+ * their mail not being sent (a batch in flight settles and then forgets them) and its daily rows.
+ * Its feed events lose their addresses but stay: their positions are a floor of the counter that
+ * confirmation positions come from, which must never go back. Suppressions and erasures stay.
  */
 export async function deleteList(atomic: Atomic, id: number): Promise<void> {
   await atomic((tx) => [
     tx.delete(outbox).where(and(eq(outbox.listId, id), ne(outbox.state, 'sending'))),
-    tx.delete(changes).where(eq(changes.listId, id)),
+    tx.update(changes).set({ email: null }).where(eq(changes.listId, id)),
     tx.delete(listDaily).where(eq(listDaily.listId, id)),
     tx.delete(subscriptions).where(eq(subscriptions.listId, id)),
     tx.delete(settings).where(eq(settings.key, `health_status:${id}`)),

@@ -1,4 +1,5 @@
 import { and, asc, eq, exists, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
 import { addresses, changes, lists, outbox, subscriptions, suppressions } from '../schema';
@@ -24,7 +25,12 @@ export type SignupWrite = {
   email: string;
   key: string;
   name: string | null;
-  hash: string;
+  /** Keyed hash of the mailbox: the cap's row, suppression and erasure find every variant by it. */
+  mailboxHash: string;
+  /** Keyed hash of the address as typed, which suppressions from before mailboxes were folded hold. */
+  legacyHash: string;
+  /** Opaque id for a new subscription; an existing row keeps its own. */
+  publicId: string;
   now: number;
   expiresAt: number;
   /** Fresh id for a new or renewed signup; a pending row keeps its own. */
@@ -40,15 +46,15 @@ export type SignupWrite = {
    */
   skipCooldown: boolean;
   message: OutboxMessage;
+  /** When the mail may leave: now, or later while the list is flooded. */
+  mailAt: number;
   ip: string;
   userAgent: string | null;
   source: string | null;
 };
 
-type SignupValues = {
-  listId: number; key: string; email: string; name: string | null; hash: string; now: number; expiresAt: number;
-  freshSignupId: string; mailSignupId: string; unsubToken: string; mailNonce: string; message: string;
-  ip: string; userAgent: string | null; source: string | null;
+type SignupValues = Omit<SignupWrite, 'skipCooldown' | 'message'> & {
+  message: string;
   /** The 15-minute cooldown's bound; skipping it moves the bound, the statement stays the same. */
   cooldownBound: number;
   windowBound: number;
@@ -57,13 +63,16 @@ type SignupValues = {
 /** The signup group, built once per Db with placeholders (src/db/prepared.ts); `p(name)` is a value slot. */
 const signupStatements = preparedPerDb((db) => {
   const p = (name: keyof SignupValues) => sql.placeholder(name);
-  const notSuppressed = sql`NOT EXISTS (SELECT 1 FROM ${suppressions} WHERE ${suppressions.hash} = ${p('hash')})`;
+  const notSuppressed = sql`NOT EXISTS (SELECT 1 FROM ${suppressions} WHERE ${suppressions.hash} IN (${p('mailboxHash')}, ${p('legacyHash')}))`;
+  // A pending signup keeps the name and consent evidence of its first signup: a repeat by anyone
+  // changes neither. A return from unsubscribed (or a lifted suppression) is a new signup.
+  const firstSignup = (column: AnySQLiteColumn) => sql`CASE WHEN ${subscriptions.state} = 'pending' THEN ${column} ELSE excluded.${sql.identifier(column.name)} END`;
   return [
     db
       .insert(addresses)
       .select(
         db
-          .select({ key: sql<string>`${p('key')}`.as('key'), mail1At: sql`NULL`.as('m1'), mail2At: sql`NULL`.as('m2'), mail3At: sql`NULL`.as('m3'), mailNonce: sql`NULL`.as('n') })
+          .select({ key: sql<string>`${p('mailboxHash')}`.as('key'), mail1At: sql`NULL`.as('m1'), mail2At: sql`NULL`.as('m2'), mail3At: sql`NULL`.as('m3'), mailNonce: sql`NULL`.as('n') })
           .from(lists)
           .where(and(eq(lists.id, p('listId')), notSuppressed)),
       )
@@ -75,9 +84,11 @@ const signupStatements = preparedPerDb((db) => {
         db
           .select({
             id: sql<number>`NULL`.as('id'),
+            publicId: sql<string>`${p('publicId')}`.as('public_id'),
             listId: lists.id,
             email: sql<string>`${p('email')}`.as('email'),
             key: sql<string>`${p('key')}`.as('key'),
+            mailboxHash: sql<string>`${p('mailboxHash')}`.as('mailbox_hash'),
             name: sql`${p('name')}`.as('name'),
             state: sql<'pending'>`'pending'`.as('state'),
             signupId: sql<string>`${p('freshSignupId')}`.as('signup_id'),
@@ -103,13 +114,14 @@ const signupStatements = preparedPerDb((db) => {
         target: [subscriptions.listId, subscriptions.key],
         set: {
           state: 'pending',
-          signupId: sql`CASE WHEN ${subscriptions.state} = 'pending' THEN ${subscriptions.signupId} ELSE excluded.signup_id END`,
-          name: sql`excluded.name`,
+          signupId: firstSignup(subscriptions.signupId),
+          name: firstSignup(subscriptions.name),
+          signupIp: firstSignup(subscriptions.signupIp),
+          signupUserAgent: firstSignup(subscriptions.signupUserAgent),
+          signupSource: firstSignup(subscriptions.signupSource),
+          mailboxHash: sql`excluded.mailbox_hash`,
           updatedAt: sql`excluded.updated_at`,
           expiresAt: sql`excluded.expires_at`,
-          signupIp: sql`excluded.signup_ip`,
-          signupUserAgent: sql`excluded.signup_user_agent`,
-          signupSource: sql`excluded.signup_source`,
           confirmedAt: null,
           confirmSeq: null,
         },
@@ -126,7 +138,7 @@ const signupStatements = preparedPerDb((db) => {
       })
       .where(
         and(
-          eq(addresses.key, p('key')),
+          eq(addresses.key, p('mailboxHash')),
           // The same statement either way (same work whatever the state): skipping moves the bound.
           or(isNull(addresses.mail1At), lte(addresses.mail1At, p('cooldownBound'))),
           or(isNull(addresses.mail3At), lte(addresses.mail3At, p('windowBound'))),
@@ -158,14 +170,14 @@ const signupStatements = preparedPerDb((db) => {
           state: sql<'queued'>`'queued'`.as('state'),
           batchId: sql`NULL`.as('batch_id'),
           attempts: sql<number>`0`.as('attempts'),
-          nextAttemptAt: sql<number>`${p('now')}`.as('next_attempt_at'),
+          nextAttemptAt: sql<number>`${p('mailAt')}`.as('next_attempt_at'),
           createdAt: sql<number>`${p('now')}`.as('created_at'),
           sentAt: sql`NULL`.as('sent_at'),
           providerId: sql`NULL`.as('provider_id'),
           lastError: sql`NULL`.as('last_error'),
         })
         .from(subscriptions)
-        .innerJoin(addresses, eq(addresses.key, subscriptions.key))
+        .innerJoin(addresses, eq(addresses.key, p('mailboxHash')))
         .where(and(eq(subscriptions.listId, p('listId')), eq(subscriptions.key, p('key')), eq(addresses.mailNonce, p('mailNonce')))),
     )
       .prepare(),
@@ -175,20 +187,20 @@ const signupStatements = preparedPerDb((db) => {
 /**
  * The whole signup as one atomic group of statements, the same group for every state;
  * the WHERE clauses decide what each one does:
- *  1. the address row for the mail cap (not for suppressed addresses);
+ *  1. the mailbox row for the mail cap (not for suppressed mailboxes);
  *  2. the subscription: inserted, renewed (pending/unsubscribed/suppressed-then-lifted) or left alone;
  *  3. the cap: admits a mail only for a pending signup whose token we rendered, and only within
- *     one per 15 minutes (waived for a return from unsubscribed) and three per 24 hours (the three
- *     newest mail times live on the address);
+ *     one per 15 minutes (waived for a return from unsubscribed) and three per 24 hours per mailbox
+ *     (the three newest mail times live on the mailbox row);
  *  4. the outbox job, only when (3) admitted it: the signup and its mail commit together.
  */
 export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void> {
+  const { skipCooldown, message, ...rest } = w;
   const values: SignupValues = {
-    listId: w.listId, key: w.key, email: w.email, name: w.name, hash: w.hash, now: w.now, expiresAt: w.expiresAt,
-    freshSignupId: w.freshSignupId, mailSignupId: w.mailSignupId, unsubToken: w.unsubToken, mailNonce: w.mailNonce,
-    message: JSON.stringify(w.message), ip: w.ip, userAgent: w.userAgent, source: w.source,
+    ...rest,
+    message: JSON.stringify(message),
     // The same statement either way (same work whatever the state): skipping moves the bound.
-    cooldownBound: w.skipCooldown ? w.now : w.now - MAIL_COOLDOWN_MS,
+    cooldownBound: skipCooldown ? w.now : w.now - MAIL_COOLDOWN_MS,
     windowBound: w.now - MAIL_WINDOW_MS,
   };
   await atomic((db) => signupStatements(db).map((statement) => bound(statement, values)));
@@ -265,18 +277,24 @@ export async function stateOn(db: Db, listId: number, key: string) {
 
 /** The address behind a signup id (what a "this wasn't me" token names). */
 export async function findBySignupId(db: Db, signupId: string) {
-  return db.select({ key: subscriptions.key, email: subscriptions.email }).from(subscriptions).where(eq(subscriptions.signupId, signupId)).get();
+  return db.select({ email: subscriptions.email, mailboxHash: subscriptions.mailboxHash }).from(subscriptions).where(eq(subscriptions.signupId, signupId)).get();
 }
 
-/** Every subscription of one address (by its case-folded key), with the list it is on. */
-export async function subscriptionsOf(db: Db, key: string) {
+/** Every subscription of one mailbox (every variant of the address), with the list it is on. */
+export async function subscriptionsOf(db: Db, mailboxHash: string) {
   return db
     .select({ list: lists.slug, listName: lists.name, s: subscriptions })
     .from(subscriptions)
     .innerJoin(lists, eq(lists.id, subscriptions.listId))
-    .where(eq(subscriptions.key, key))
-    .orderBy(asc(lists.slug))
+    .where(eq(subscriptions.mailboxHash, mailboxHash))
+    .orderBy(asc(lists.slug), asc(subscriptions.key))
     .all();
+}
+
+/** Whether a mailbox has a subscription (in any state) on a list. */
+export async function mailboxOnList(db: Db, listId: number, mailboxHash: string): Promise<boolean> {
+  const row = await db.select({ id: subscriptions.id }).from(subscriptions).where(and(eq(subscriptions.listId, listId), eq(subscriptions.mailboxHash, mailboxHash))).limit(1).get();
+  return row !== undefined;
 }
 
 /** Deletes pending signups whose newest token has expired; answers how many. */

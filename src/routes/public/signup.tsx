@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../deps';
 import { ApiError, validate, type FieldError } from '../../errors';
 import { clientIp, readBody, wantsJson } from '../../http/request';
@@ -75,10 +75,7 @@ signupRoutes.post('/:list/subscribe', async (c) => {
   const ip = clientIp(c);
   await enforceLimits(
     c,
-    [
-      { key: `signup:${list.id}:${rateKeyOf(ip)}`, limit: { burst: config.RATE_LIMIT_SIGNUP_BURST, perMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE } },
-      { key: `signup-list:${list.id}`, limit: { burst: config.RATE_LIMIT_LIST_PER_MINUTE, perMinute: config.RATE_LIMIT_LIST_PER_MINUTE } },
-    ],
+    [{ key: `signup:${list.id}:${rateKeyOf(ip)}`, limit: { burst: config.RATE_LIMIT_SIGNUP_BURST, perMinute: config.RATE_LIMIT_SIGNUP_PER_MINUTE } }],
     'Too many signups from here. Try again later.',
   );
 

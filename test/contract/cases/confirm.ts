@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { subscriptions } from '../../../src/db/schema';
-import { type ContractCase, type Harness, confirmTokenFor, signupJson, uniqueEmail, uniqueIp, unsubTokenFor } from '../harness';
+import { confirmTokenFor } from '../../support/mail';
+import { type ContractCase, type Harness, signupJson, uniqueEmail, uniqueIp, unsubTokenFor } from '../harness';
 
 const postConfirm = (h: Harness, token: string) =>
   h.request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }), ip: uniqueIp() });
@@ -15,7 +16,7 @@ export const cases: ContractCase[] = [
     async run(h) {
       const email = uniqueEmail('scan');
       await signupJson(h, email);
-      const token = await confirmTokenFor(h, email);
+      const token = confirmTokenFor(await h.mails(), email);
       const page = await h.request(`/confirm?token=${token}`);
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<form[^>]+method="post"/i);
@@ -27,7 +28,7 @@ export const cases: ContractCase[] = [
     async run(h) {
       const email = uniqueEmail('confirm');
       await signupJson(h, email);
-      const token = await confirmTokenFor(h, email);
+      const token = confirmTokenFor(await h.mails(), email);
       const first = await postConfirm(h, token);
       expect(first.status).toBe(200);
       expect(await first.json()).toEqual({ status: 'confirmed' });
@@ -52,7 +53,7 @@ export const cases: ContractCase[] = [
     async run(h) {
       const email = uniqueEmail('gone');
       await signupJson(h, email);
-      const token = await confirmTokenFor(h, email);
+      const token = confirmTokenFor(await h.mails(), email);
       expect((await postConfirm(h, token)).status).toBe(200);
       const unsub = await unsubTokenFor(h, email);
       expect((await h.request(`/unsubscribe?token=${unsub}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })).status).toBe(200);

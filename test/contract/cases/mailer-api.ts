@@ -16,9 +16,9 @@ export const cases: ContractCase[] = [
       const csv = await api(h, 'GET', `/v1/lists/${list}/subscribers`);
       expect(csv.status).toBe(200);
       const lines = (await csv.text()).split('\r\n');
-      expect(lines[0]).toBe('email,name,confirmed_at,unsubscribe_url');
+      expect(lines[0]).toBe('email,name,confirmed_at,unsubscribe_url,id');
       expect(lines.slice(1, 3).map((l) => l.split(',')[0])).toEqual([a, b]);
-      expect(lines[1]).toMatch(new RegExp(`,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,${h.publicUrl}/unsubscribe\\?token=`));
+      expect(lines[1]).toMatch(new RegExp(`,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,${h.publicUrl}/unsubscribe\\?token=[\\w-]+,[\\w-]+$`));
       expect(lines.slice(3)).toEqual(['']);
 
       const nd = await api(h, 'GET', `/v1/lists/${list}/subscribers?format=ndjson`);
