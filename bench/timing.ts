@@ -47,7 +47,7 @@ const logger = jsonLogger(config.LOG_LEVEL);
 const clock = { now: () => Date.now() };
 const sqlite = openSqlite(config.DATABASE_PATH);
 const { tokens, hashKey } = await prepareInstallation(sqlite.db, config, clock, logger);
-const mailer = logMailer(logger, () => {});
+const mailer = logMailer(jsonLogger('silent'));
 const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger, tokens, hashKey };
 const outbox = startDrainLoop(ports);
 const app = createApp({ ...ports, outbox, rateLimiter: memoryRateLimiter(clock), fetch: globalThis.fetch.bind(globalThis) });

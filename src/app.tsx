@@ -1,13 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
 import { setResponseHeader } from './http/response';
 import { bodyLimit, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
-import { apiDocsStylesheet } from './pages/api-docs';
-import { stylesheet } from './pages/layout';
 import { apiDocs } from './routes/docs';
 import { onError, problem } from './routes/problem';
 import { confirmedRoutes, confirmRoutes } from './routes/public/confirm';
@@ -47,8 +45,6 @@ export function createApi() {
   return v1;
 }
 
-const css = (text: string) => (c: Context) => c.body(text, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' });
-
 /**
  * Everything listgate answers, wired to the given ports: this file is the URL map. No side effects
  * at import: both entries (Node, Workers) and the tests build their own app.
@@ -66,9 +62,12 @@ export function createApp(deps: Deps) {
   app.use('*', securityHeaders());
   app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : undefined) }));
 
-  app.get('/healthz', async (c) => c.json(await checkHealth(deps)));
-  app.get('/assets/listgate.css', css(stylesheet));
-  app.get('/assets/api-docs.css', css(apiDocsStylesheet));
+  app.get('/healthz', async (c) => {
+    const { healthy, report, retryAfter } = await checkHealth(deps);
+    return c.json(report, healthy ? 200 : 503, retryAfter ? { 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' } : { 'Cache-Control': 'no-store' });
+  });
+  // Static files (src/public/): Workers serve them before this app runs; Node passes them in.
+  app.get('/assets/*', (c) => deps.staticFile?.(c.req.path) ?? problem(c, new ApiError('not_found', 'Nothing is here.')));
 
   // Public: the signup page and form, embed.js, the links in mail.
   app.route('/lists', signupRoutes); //            GET /lists/:list, POST /lists/:list/subscribe, GET /lists/:list/check-inbox

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `listgate` command: Node 20 cannot run TypeScript itself, so tsx loads the CLI source.
+// `npx listgate` from a source checkout: Node 20 cannot run TypeScript itself, so tsx loads the CLI
+// source. After `npm run build`, `node dist/listgate.js` is the same command without tsx.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('./cli.ts');
-await main();
+await import('./listgate.ts');

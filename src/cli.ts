@@ -1,15 +1,18 @@
 import { Command } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
 import { registerBackup } from './cli/backup';
 import { registerDoctor } from './cli/doctor';
 import { registerExport } from './cli/export';
 import { registerKeys } from './cli/keys';
 import { registerLists } from './cli/lists';
+import { registerRestore } from './cli/restore';
 import { registerEmbed } from './cli/embed';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
   const program = new Command('listgate')
-    .description('Double opt-in subscription service: lists, keys, export, doctor, backup')
+    .description('Double opt-in subscription service: lists, keys, export, embed, doctor, backup, restore')
+    .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(program);
@@ -17,6 +20,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerExport(program);
   registerBackup(program);
+  registerRestore(program);
   registerEmbed(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ADMIN_TOKEN_MIN, BEARER_KEY } from './domain/bearer';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', ''])
@@ -48,6 +49,11 @@ export const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: int(20),
   OUTBOX_MAX_AGE_HOURS: num(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `json` lines, or `pretty` for a terminal; unset: pretty on a terminal in development, else json. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional().or(z.literal('').transform(() => undefined)),
+  /** Node: a request's headers must arrive within this, its whole body within the next (small bodies). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   /** Days kept: mail sent or given up (it holds addresses and links), and finished provider batches. */
   RETENTION_SENT_MAIL_DAYS: num(7),
   /** Days a webhook's id is remembered so a provider's retry is not applied twice. */
@@ -88,7 +94,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (mailTransport === 'resend' && !c.RESEND_API_KEY) problems.push('MAIL_TRANSPORT=resend needs RESEND_API_KEY');
   if (mailTransport === 'smtp' && !c.SMTP_URL) problems.push('MAIL_TRANSPORT=smtp needs SMTP_URL');
-  if (c.ADMIN_TOKEN !== undefined && c.ADMIN_TOKEN.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  if (c.ADMIN_TOKEN !== undefined) {
+    // The same rule as the auth middleware's, so a token the server starts with is one it accepts.
+    const min = production ? ADMIN_TOKEN_MIN.production : ADMIN_TOKEN_MIN.development;
+    if (!BEARER_KEY.test(c.ADMIN_TOKEN)) problems.push('ADMIN_TOKEN must be visible ASCII characters without spaces, at most 200 (it is sent as "Authorization: Bearer <token>")');
+    else if (c.ADMIN_TOKEN.length < min) problems.push(`ADMIN_TOKEN must be at least ${min} characters${production ? ' in production' : ''}`);
+  }
   if (problems.length) throw new ConfigError(`invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return { ...c, production, mailTransport };
 }

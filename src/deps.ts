@@ -69,6 +69,11 @@ export interface Deps {
   fetch: typeof fetch;
   /** MX lookup for opt-in address checks (Node only): 'none' only when the domain certainly has no mail server. */
   mx?: (domain: string) => Promise<'ok' | 'none' | 'unknown'>;
+  /**
+   * The static files of src/public/ by path (Node). Workers serve that folder as static assets
+   * before the app runs, so there it is unset.
+   */
+  staticFile?: (path: string) => Response | undefined;
   /** Keeps background work alive after the answer (Workers: ctx.waitUntil). */
   background?: (work: Promise<unknown>) => void;
 }

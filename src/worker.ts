@@ -118,8 +118,11 @@ function describeStartupError(err: unknown): string {
   return `listgate failed to start: ${reason}${hint}`;
 }
 
+/** Before the configuration is known, start-up failures still go out as one JSON line. */
+const bootLog = jsonLogger('error', (line) => console.error(line));
+
 function misconfigured(err: unknown): Response {
-  console.error(describeStartupError(err));
+  bootLog.error(describeStartupError(err));
   // The client learns nothing about the configuration; the reason is in the logs (wrangler tail).
   const body = { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'The service is not configured correctly.' };
   return new Response(JSON.stringify(body), { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
@@ -143,7 +146,7 @@ export default {
     try {
       ({ deps } = await build(env));
     } catch (err) {
-      console.error(describeStartupError(err));
+      bootLog.error(describeStartupError(err));
       return;
     }
     ctx.waitUntil(runScheduled(deps));

@@ -1,5 +1,10 @@
 import { Resolver } from 'node:dns/promises';
 import { Option, type Command } from 'commander';
+import { loadConfig } from '../config';
+import { checkInstallation, formatInstallation } from './doctor-installation';
+import { formatFindings, type Finding, type FindingStatus } from './findings';
+
+export type { Finding, FindingStatus } from './findings';
 
 /** The subset of `node:dns/promises` Resolver we use, so tests can point one at a local server. */
 export interface DnsResolver {
@@ -8,8 +13,6 @@ export interface DnsResolver {
   resolveCname?(name: string): Promise<string[]>;
 }
 export type Provider = 'resend' | 'ses';
-export type FindingStatus = 'ok' | 'warn' | 'missing' | 'error';
-export interface Finding { check: string; status: FindingStatus; explanation: string; fix?: string }
 export interface DoctorReport { domain: string; provider: Provider; mailFrom: string; ok: boolean; findings: Finding[] }
 export interface DoctorOptions {
   provider: Provider;
@@ -194,11 +197,7 @@ export async function runDoctor(domain: string, opts: DoctorOptions): Promise<Do
 
 export function formatReport(report: DoctorReport): string {
   const name = report.provider === 'resend' ? 'Resend' : 'Amazon SES';
-  const lines = [`Sending domain check for ${report.domain} (${name})`, ''];
-  for (const f of report.findings) {
-    lines.push(`  ${`[${f.status}]`.padEnd(10)}${f.check}`, `            ${f.explanation}`);
-    if (f.fix) lines.push(`            fix: ${f.fix}`);
-  }
+  const lines = [`Sending domain check for ${report.domain} (${name})`, '', ...formatFindings(report.findings)];
   const bad = report.findings.filter((f) => f.status === 'missing' || f.status === 'error').length;
   lines.push('', report.ok ? 'All required records are in place.' : `${bad} check(s) failed or could not run; fix them before sending.`);
   return lines.join('\n');
@@ -214,14 +213,20 @@ export const systemResolver: ResolverFactory = (dnsServer) => {
 export function registerDoctor(program: Command, makeResolver: ResolverFactory = systemResolver): Command {
   return program
     .command('doctor')
-    .description('check SPF, DKIM, DMARC and MX records for a sending domain')
-    .argument('<domain>', 'domain you send from, e.g. example.com')
+    .description('check the installation (database, server, outbox, mail transport); with a domain, its SPF, DKIM, DMARC and MX records')
+    .argument('[domain]', 'domain you send from, e.g. example.com')
     .addOption(new Option('--provider <provider>', 'email provider').choices(['resend', 'ses']).default('resend'))
     .option('--selector <selector>', 'DKIM selector, repeatable (SES Easy DKIM tokens)', (v: string, prev: string[]) => [...prev, ...v.split(',')], [] as string[])
     .option('--mail-from <host>', 'custom MAIL FROM / return-path domain')
     .option('--dns-server <host:port>', 'query this DNS server instead of the system resolvers')
     .option('--json', 'print the report as JSON')
-    .action(async (domain: string, o: { provider: Provider; selector: string[]; mailFrom?: string; dnsServer?: string; json?: boolean }, cmd: Command) => {
+    .action(async (domain: string | undefined, o: { provider: Provider; selector: string[]; mailFrom?: string; dnsServer?: string; json?: boolean }, cmd: Command) => {
+      if (domain === undefined) {
+        const installation = await checkInstallation(loadConfig(process.env));
+        process.stdout.write(`${o.json ? JSON.stringify(installation, null, 2) : formatInstallation(installation)}\n`);
+        if (!installation.ok) process.exitCode = 1;
+        return;
+      }
       let report: DoctorReport;
       try {
         report = await runDoctor(domain, { provider: o.provider, selectors: o.selector, mailFrom: o.mailFrom, resolver: makeResolver(o.dnsServer) });

@@ -3,33 +3,39 @@ import { Option, type Command } from 'commander';
 import { envSchema } from '../config';
 import { openSqlite } from '../db/sqlite';
 import { findList } from '../db/queries/lists';
+import { LIST_SLUG } from '../domain/list-settings';
 import type { Lang } from '../i18n/messages';
 import { embedSnippet, type SnippetList } from '../pages/snippet';
+import { CliFailure, linkOrigin, requireDatabase, usage } from './common';
 
-type EmbedOptions = { lang?: Lang };
+type EmbedOptions = { lang?: Lang; publicUrl?: string };
 
 /**
- * The snippet for `list`, with the list's name, language and Turnstile site key when the database
- * at DATABASE_PATH knows it. With no database file (a Workers deployment run from a laptop) it still
- * prints a snippet for the slug, and says so on stderr; a database without that list is an error.
+ * The snippet for `list`, with the list's name, language and Turnstile site key from the database
+ * at DATABASE_PATH, and the server's PUBLIC_URL as recorded there. Without a database here (a
+ * Workers deployment, run from a laptop) `--public-url` names the service and the snippet is built
+ * from the slug alone; without either the command refuses, as every read command does.
  */
 export async function snippetFor(slug: string, opts: EmbedOptions, env: Record<string, string | undefined>) {
-  const { PUBLIC_URL, DATABASE_PATH } = envSchema.pick({ PUBLIC_URL: true, DATABASE_PATH: true }).parse(env);
+  const config = envSchema.pick({ PUBLIC_URL: true, DATABASE_PATH: true }).parse(env);
   let list: SnippetList = { slug, name: slug, language: opts.lang ?? 'en' };
   let note: string | undefined;
-  if (existsSync(DATABASE_PATH)) {
-    const sqlite = openSqlite(DATABASE_PATH);
+  let origin = opts.publicUrl?.replace(/\/+$/, '');
+  if (existsSync(config.DATABASE_PATH)) {
+    const sqlite = openSqlite(config.DATABASE_PATH);
     try {
       const row = await findList(sqlite.db, slug);
-      if (!row) throw new Error(`there is no list "${slug}" in ${DATABASE_PATH}`);
+      if (!row) throw new CliFailure(`there is no list "${slug}" in ${config.DATABASE_PATH}`);
       list = { slug: row.slug, name: row.name, language: opts.lang ?? row.language, turnstileSiteKey: row.turnstileSiteKey, consentText: row.consentText };
+      origin ??= await linkOrigin(sqlite.db, config, env);
     } finally {
       sqlite.close();
     }
   } else {
-    note = `note: no database at ${DATABASE_PATH}; make sure the list "${slug}" exists on ${PUBLIC_URL}.`;
+    if (!origin) requireDatabase(config.DATABASE_PATH);
+    note = `note: no database at ${config.DATABASE_PATH}; make sure the list "${slug}" exists on ${origin}.`;
   }
-  return { snippet: embedSnippet(PUBLIC_URL, list), note, publicUrl: PUBLIC_URL };
+  return { snippet: embedSnippet(origin!, list), note, publicUrl: origin! };
 }
 
 export function registerEmbed(program: Command, env: Record<string, string | undefined> = process.env): Command {
@@ -38,14 +44,11 @@ export function registerEmbed(program: Command, env: Record<string, string | und
     .description('print the signup form snippet to paste into another site (works without JavaScript; /embed.js enhances it)')
     .argument('<list>', 'list slug, e.g. newsletter')
     .addOption(new Option('--lang <lang>', 'language of the labels and messages (default: the list\'s)').choices(['en', 'ja']))
+    .option('--public-url <url>', 'the service\'s public origin; with it no database is needed here (a Workers deployment)')
     .action(async (slug: string, o: EmbedOptions, cmd: Command) => {
-      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return cmd.error(`error: "${slug}" is not a list slug ([a-z0-9][a-z0-9-]{0,62})`, { exitCode: 2 });
-      let result: Awaited<ReturnType<typeof snippetFor>>;
-      try {
-        result = await snippetFor(slug, o, env);
-      } catch (err) {
-        return cmd.error(`error: ${(err as Error).message}`, { exitCode: 1 });
-      }
+      if (!LIST_SLUG.test(slug)) usage(cmd, `"${slug}" is not a list slug ([a-z0-9][a-z0-9-]{0,62})`);
+      if (o.publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(o.publicUrl)) usage(cmd, '--public-url must be an origin such as https://lists.example.org');
+      const result = await snippetFor(slug, o, env);
       if (result.note) process.stderr.write(`${result.note}\n`);
       process.stdout.write(result.snippet);
       process.stderr.write(

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { findList } from '../db/queries/lists';
 import { openExportDb } from '../db/sqlite-reader';
 import { exportChunks } from '../services/export';
-import { CliFailure, withDatabase } from './common';
+import { CliFailure, linkOrigin, withDatabase } from './common';
 
 /** `listgate export <list>`: the API's export, read straight from the database in keyset pages. */
 export function registerExport(program: Command): Command {
@@ -19,6 +19,8 @@ export function registerExport(program: Command): Command {
       await withDatabase(async (handle, config) => {
         const list = await findList(handle.db, slug);
         if (!list) throw new CliFailure(`no list "${slug}"`);
+        // The unsubscribe links must be the server's, whatever this shell's PUBLIC_URL says.
+        const origin = await linkOrigin(handle.db, config);
         const reader = openExportDb(handle);
         const sink: Writable = o.out ? createWriteStream(o.out) : process.stdout;
         const progress = progressLine(list.countConfirmed);
@@ -26,7 +28,7 @@ export function registerExport(program: Command): Command {
         try {
           if (o.out) await once(sink, 'open');
           const pageRows = (n: number) => progress((rows += n), false);
-          for await (const chunk of exportChunks(reader.db, list.id, o.format, config.PUBLIC_URL, pageRows)) await write(sink, chunk);
+          for await (const chunk of exportChunks(reader.db, list.id, o.format, origin, pageRows)) await write(sink, chunk);
           if (o.out) await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
         } catch (err) {
           throw new CliFailure(`export failed after ${rows} rows: ${(err as Error).message}`);

@@ -30,7 +30,7 @@ export function registerKeys(program: Command): Command {
         if (o.json) return out(JSON.stringify({ ...keyView(row), key }, null, 2));
         out(`${key}\n`);
         process.stderr.write(`created ${row.id} (${row.scopes.join(',')} on ${row.lists?.join(',') ?? 'every list'}). The key above is shown only now.\n`);
-      });
+      }, { create: true });
     });
 
   keys

@@ -120,8 +120,8 @@ async function importCertKey(pem: string, hash: 'SHA-1' | 'SHA-256'): Promise<Cr
 export type VerifySnsOptions = {
   /** GET the URL and resolve with the body; reject on a non-2xx answer. */
   fetchText: (url: string) => Promise<string>;
-  /** One Map per process/isolate; keyed by hash and URL since a CryptoKey is bound to its hash. */
-  certCache?: Map<string, CryptoKey>;
+  /** One cache per process/isolate (bounded); keyed by hash and URL since a CryptoKey is bound to its hash. */
+  certCache?: { get(key: string): CryptoKey | undefined; set(key: string, value: CryptoKey): unknown };
   /** Defaults to isAllowedSnsUrl; tests or private endpoints may widen it. */
   allowUrl?: (url: string) => boolean;
 };

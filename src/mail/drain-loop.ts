@@ -1,9 +1,21 @@
 import type { Deps, Outbox } from '../deps';
+import { storageFault } from '../db/errors';
 import { nextDueAt, releaseAllLeases } from '../db/queries/outbox';
+import { safeErrorText } from '../logger';
 import { drainStep, type Pace } from './drain';
 
 type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens' | 'hashKey'>;
-export type DrainLoop = Outbox & { stop(): Promise<void>; idle(): Promise<void> };
+export type DrainLoop = Outbox & {
+  /**
+   * Starts no other request and resolves once the one in flight is answered and recorded: true,
+   * or false if `timeoutMs` passed first (its batch then stays in doubt until the next start).
+   */
+  stop(timeoutMs?: number): Promise<boolean>;
+  idle(): Promise<void>;
+};
+
+/** Longest pause while the database is unavailable (busy, full, read-only). */
+const MAX_FAULT_BACKOFF_MS = 30_000;
 
 /**
  * The Node drain loop: wakes on new mail, on the next retry time and on a timer; starts provider
@@ -53,21 +65,28 @@ export function startDrainLoop(deps: Ports, opts: { idleMs?: number } = {}): Dra
   };
 
   const loop = (async () => {
-    // This process owns the database file: a batch held by a killed predecessor is ours to resend.
-    await releaseAllLeases(deps.db).catch((err) => deps.logger.error('outbox lease release failed', { error: (err as Error).message }));
+    // This process owns the database file (one server per database): a batch held by a killed
+    // predecessor is ours to resend.
+    await releaseAllLeases(deps.db).catch((err) => deps.logger.error('outbox lease release failed', { error: safeErrorText(err) }));
+    // Database faults in a row: the loop backs off (doubling up to 30 s) and says so once.
+    let faults = 0;
     while (!stopped) {
       woken = false;
       let result = null;
       let failed = false;
       try {
         result = await drainStep(deps, pace);
+        if (faults) deps.logger.info('outbox resumed: the database accepts writes again', { pauses: faults });
+        faults = 0;
       } catch (err) {
         failed = true;
-        deps.logger.error('outbox drain failed', { error: (err as Error).message });
+        const fault = storageFault(err);
+        if (!fault) deps.logger.error('outbox drain failed', { error: safeErrorText(err) });
+        else if (faults++ === 0) deps.logger.warn('outbox paused: the database is unavailable; retrying with backoff', { fault: fault.kind, code: fault.code });
       }
       if (stopped) break;
       if (result && !result.retryLater) continue;
-      let wait = idleMs;
+      let wait = faults ? Math.min(MAX_FAULT_BACKOFF_MS, idleMs * 2 ** (faults - 1)) : idleMs;
       if (!failed) {
         const due = await nextDueAt(deps.db, deps.clock.now()).catch(() => null);
         if (due !== null) wait = Math.max(20, Math.min(idleMs, due - deps.clock.now()));
@@ -83,10 +102,13 @@ export function startDrainLoop(deps: Ports, opts: { idleMs?: number } = {}): Dra
       woken = true;
       interrupt?.();
     },
-    async stop() {
+    async stop(timeoutMs = Infinity) {
       stopped = true;
       interrupt?.();
-      await loop;
+      if (timeoutMs === Infinity) return loop.then(() => true);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+      return Promise.race([loop.then(() => true), timedOut]).finally(() => clearTimeout(timer));
     },
     /** Resolves when nothing is queued or open any more (tests, benchmarks). */
     idle() {

@@ -15,6 +15,7 @@ import {
 import type { OutboxMessage } from '../db/types';
 import { randomToken } from '../domain/ids';
 import { composeMail } from './compose';
+import { noteSendOutcome } from './transport-health';
 
 export type DrainResult = { requests: number; sent: number; failed: number; retryLater: boolean; waitMs?: number };
 type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'config' | 'tokens' | 'hashKey'>;
@@ -76,10 +77,16 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
   answered();
   const at = deps.clock.now();
   const attempts = batch.attempts + 1;
+  // After the batch's own state: the transport's (healthz, doctor) and its one log line when it starts or stops refusing.
+  const noteTransport = () =>
+    noteSendOutcome(deps, outcome.ok ? { ok: true } : { ok: false, error: outcome.error }).catch((err) =>
+      logger.warn('mail transport state not recorded', { error: (err as Error).message }),
+    );
   if (!outcome.ok && outcome.retryable) {
     const wait = backoffMs(attempts, outcome.retryAfterMs);
     await scheduleRetry(deps.atomic, { batchId: batch.id, mailIds: send.map((m) => m.id), attempts, nextAttemptAt: at + wait, inDoubt: batch.inDoubt || !!outcome.inDoubt, error: outcome.error });
-    logger.warn('outbox batch will be retried', { batch: batch.id, mails: send.length, error: outcome.error, waitMs: Math.round(wait) });
+    await noteTransport();
+    logger.debug('outbox batch will be retried', { batch: batch.id, mails: send.length, error: outcome.error, waitMs: Math.round(wait) });
     return { requests: 1, sent: 0, failed: drop.length, retryLater: true, waitMs: wait };
   }
   const results = outcome.ok ? outcome.results : send.map(() => ({ error: outcome.error, permanent: true as const }));
@@ -88,6 +95,7 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
     return 'id' in r ? { id: m.id, attempts: m.attempts + 1, providerId: r.id } : { id: m.id, attempts: m.attempts + 1, error: r.error };
   });
   await settleBatch(deps.atomic, { batchId: batch.id, ttlMs: ttlMs(deps), dropped: [], answered: perMail, batch: { attempts, lastError: outcome.ok ? null : outcome.error }, at });
+  await noteTransport();
   const failed = perMail.filter((r) => 'error' in r).length;
   if (failed) logger.error('outbox mails failed permanently', { batch: batch.id, failed, error: outcome.ok ? results.find((r) => 'error' in r) : outcome.error });
   return { requests: 1, sent: send.length - failed, failed: failed + drop.length, retryLater: false };

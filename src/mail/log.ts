@@ -1,15 +1,18 @@
 import type { Logger, Mailer } from '../deps';
 
-/** The zero-configuration transport: prints each mail's recipient, subject and links. */
-export function logMailer(logger: Logger, print: (line: string) => void = (l) => console.log(l)): Mailer {
+/**
+ * The zero-configuration transport: each mail becomes one log line with its recipient, subject and
+ * whole text part (the confirmation link included). `identify` replaces the recipient with a keyed
+ * hash where the log must not hold addresses (production).
+ */
+export function logMailer(logger: Logger, opts: { identify?: (to: string) => Promise<string> } = {}): Mailer {
   return {
     name: 'log',
     maxBatch: 100,
     async send(messages) {
       for (const m of messages) {
-        const links = m.text.match(/https?:\/\/\S+/g) ?? [];
-        print(`[mail] to ${m.to}: ${m.subject}\n${links.map((l) => `  ${l}`).join('\n')}`);
-        logger.debug('mail written to log', { to: m.to });
+        const to = opts.identify ? { to_hash: await opts.identify(m.to) } : { to: m.to };
+        logger.info('mail', { ...to, subject: m.subject, text: m.text });
       }
       return { ok: true, results: messages.map(() => ({ id: `log_${crypto.randomUUID()}` })) };
     },

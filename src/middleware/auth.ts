@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Principal } from '../deps';
 import type { Scope } from '../db/types';
+import { bearerKey } from '../domain/bearer';
 import { ApiError } from '../errors';
 import { authenticate } from '../services/keys';
 
@@ -22,9 +23,9 @@ export const principalOf = (c: { get(key: 'principal'): Principal | undefined })
 export function requireKey(options: RequireKeyOptions): MiddlewareHandler<AppEnv> {
   const opts = { crossList: false, listParam: 'list', ...options };
   return async function requireKeyMiddleware(c, next) {
-    const match = /^Bearer\s+(\S{1,200})$/i.exec(c.req.header('authorization') ?? '');
-    if (!match) throw new ApiError('unauthorized', 'Send a key as "Authorization: Bearer <key>".', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    const principal = await authenticate(c.get('deps'), match[1]);
+    const key = bearerKey(c.req.header('authorization'));
+    if (!key) throw new ApiError('unauthorized', 'Send a key as "Authorization: Bearer <key>".', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    const principal = await authenticate(c.get('deps'), key);
     if (!principal) throw new ApiError('unauthorized', 'The key is unknown or revoked.', { headers: { 'WWW-Authenticate': 'Bearer' } });
     if (!principal.scopes.includes('admin') && !principal.scopes.includes(opts.scope)) {
       throw new ApiError('forbidden', `The key lacks the "${opts.scope}" scope.`);

@@ -1,25 +1,6 @@
 import { Layout } from './layout';
 import { ContentView, type Document, inline, joined, type Operation, refName, Rules, SchemaView, schemaAnchor, Text, TypeOf } from './api-schema';
 
-export const apiDocsStylesheet = `main.wide{max-width:64rem}
-.docs h2{font-size:1.3rem;margin:2.5rem 0 .75rem;padding-bottom:.25rem;border-bottom:1px solid #d1d5db}
-.docs h3{font-size:1.05rem;margin:2rem 0 .5rem;overflow-wrap:anywhere}
-.docs h4{font-size:.95rem;margin:1.25rem 0 .25rem}
-.docs code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.875em;background:#f3f4f6;padding:0 .2em;border-radius:3px;overflow-wrap:anywhere}
-.docs nav ul{padding-left:1.25rem;margin:0 0 1rem}
-.docs a{color:#1d4ed8}
-.method{display:inline-block;min-width:4.5em;margin-right:.4em;padding:.05em .4em;border-radius:4px;font-size:.8rem;font-weight:700;text-align:center;color:#fff;background:#374151}
-.method-get{background:#1d4ed8}.method-post{background:#047857}.method-put{background:#92400e}.method-delete{background:#b91c1c}
-.op{margin-top:2rem;border-top:1px solid #e5e7eb}
-.fields{list-style:none;margin:.25rem 0 .75rem;padding-left:.9rem;border-left:2px solid #e5e7eb}
-.fields li{margin:.4rem 0}
-.fields p,.response p{margin:0 0 .25rem}
-.response{margin:.75rem 0}
-.media{margin-left:.9rem}
-.type,.note{color:#4b5563}
-.req{color:#b91c1c;font-size:.85em}
-.status{font-weight:700;margin-right:.4em}`;
-
 const anchor = (...parts: string[]) => parts.join('-').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
 
 function OperationView(props: { method: string; path: string; op: Operation; doc: Document }) {

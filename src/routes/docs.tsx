@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import type { AppEnv } from '../deps';
 import { ApiDocsPage } from '../pages/api-docs';
 import type { Document } from '../pages/api-schema';
@@ -17,7 +16,8 @@ export function apiDocs(v1: OpenAPIHono<AppEnv>) {
   return {
     document: (c: Context<AppEnv>) => c.json(describe(), 200, { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=300' }),
     page: async (c: Context<AppEnv>) => {
-      page ??= await html`<!doctype html>${<ApiDocsPage doc={describe() as Document} documentUrl="/openapi.json" />}`;
+      // The Layout starts the page with its doctype.
+      page ??= (await (<ApiDocsPage doc={describe() as Document} documentUrl="/openapi.json" />)).toString();
       return c.html(page, 200, { 'Cache-Control': 'public, max-age=300' });
     },
   };

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../deps';
+import { boundedCache, type BoundedCache } from '../domain/bounded-cache';
 import { DeliveryPayloadError, type DeliveryEvent } from '../domain/delivery-events';
 import { parseResendEvent, verifyResendWebhook, WebhookSignatureError } from '../domain/resend-webhook';
 import { parseSesNotification, snsMessageSchema, SnsVerificationError, verifySnsMessage } from '../domain/sns';
@@ -11,7 +12,9 @@ export const webhookRoutes = new Hono<AppEnv>();
 
 // SNS signing certificates, one cache per fetcher: deps (and so its fetch) live as long as the
 // process or isolate, while a test that injects its own fetch gets its own cache.
-const certCaches = new WeakMap<typeof fetch, Map<string, CryptoKey>>();
+const certCaches = new WeakMap<typeof fetch, BoundedCache<CryptoKey>>();
+/** SNS signs with a handful of certificates; the cache stays small whatever URLs messages name. */
+const CERT_CACHE_MAX = 64;
 
 webhookRoutes.post('/resend', async (c) => {
   const deps = c.get('deps');
@@ -53,7 +56,7 @@ webhookRoutes.post('/ses', async (c) => {
   if (!topics.includes(msg.TopicArn)) throw new ApiError('forbidden', 'This SNS topic is not accepted here (SES_TOPIC_ARNS).');
 
   let certCache = certCaches.get(deps.fetch);
-  if (!certCache) certCaches.set(deps.fetch, (certCache = new Map()));
+  if (!certCache) certCaches.set(deps.fetch, (certCache = boundedCache<CryptoKey>(CERT_CACHE_MAX, 24 * 3600_000)));
   const fetchText = async (url: string) => {
     const res = await deps.fetch(url, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(`certificate answered ${res.status}`);

@@ -1,8 +1,41 @@
-import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps';
+import { retryAfterSeconds, storageFault } from '../db/errors';
+import { oldestWaitingMailAt, readTransportRecord } from '../db/queries/mail-transport';
+import { putSetting } from '../db/queries/settings';
+import { failuresLastHour, transportRefusing } from '../mail/transport-health';
 
-/** GET /healthz: the database answers. */
-export async function checkHealth(deps: Pick<Deps, 'db'>): Promise<{ status: 'ok' }> {
-  await deps.db.get(sql`SELECT 1`);
-  return { status: 'ok' };
+export type HealthReport = {
+  /** `degraded`: the database works but the mail transport refuses every send. */
+  status: 'ok' | 'degraded' | 'unavailable';
+  database: 'ok' | 'unavailable';
+  outbox?: { oldest_waiting_seconds: number | null; failures_last_hour: number; transport: 'ok' | 'refusing' };
+};
+
+/**
+ * GET /healthz and `listgate doctor`: healthy only while the database accepts a write (a tiny
+ * upsert, so a locked, full or read-only database shows), with the outbox's state: the age of the
+ * oldest waiting mail, the provider's refusals in the last hour, and whether it refuses every send.
+ */
+export async function checkHealth(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ healthy: boolean; report: HealthReport; retryAfter?: number }> {
+  const now = deps.clock.now();
+  try {
+    await putSetting(deps.db, 'health_probe', String(now));
+  } catch (err) {
+    const fault = storageFault(err);
+    return { healthy: false, report: { status: 'unavailable', database: 'unavailable' }, retryAfter: fault ? retryAfterSeconds(fault) : 30 };
+  }
+  const [oldest, transport] = await Promise.all([oldestWaitingMailAt(deps.db), readTransportRecord(deps.db)]);
+  const refusing = transportRefusing(transport, now);
+  return {
+    healthy: true,
+    report: {
+      status: refusing ? 'degraded' : 'ok',
+      database: 'ok',
+      outbox: {
+        oldest_waiting_seconds: oldest === null ? null : Math.max(0, Math.floor((now - oldest) / 1000)),
+        failures_last_hour: failuresLastHour(transport, now),
+        transport: refusing ? 'refusing' : 'ok',
+      },
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { Clock, Db, Logger } from '../deps';
 import type { Config } from '../config';
 import { ensureDefaultList } from '../db/queries/lists';
-import { getOrCreateSetting } from '../db/queries/settings';
+import { getOrCreateSetting, getSetting, putSetting } from '../db/queries/settings';
 import { capRowsInClear, rekeyCapRow, setMailboxHashes, subscriptionsWithoutMailbox } from '../db/queries/upgrade';
 import { hex, importHmacKey } from '../domain/ids';
 import { createTokens, type Tokens } from '../domain/tokens';
@@ -54,4 +54,16 @@ async function hashStoredMailboxes(db: Db, hashKey: CryptoKey, logger: Logger): 
     for (const r of rows) await rekeyCapRow(db, r.key, (await mailboxHashes({ hashKey }, r.key)).mailboxHash);
   }
   if (done) logger.info('subscriptions stored before mailboxes were folded now carry their mailbox hash', { count: done });
+}
+
+const PUBLIC_URL_SETTING = 'public_url';
+
+/** The server notes the origin its links use, so the CLI on the same database writes the same links. */
+export async function recordPublicUrl(db: Db, publicUrl: string): Promise<void> {
+  await putSetting(db, PUBLIC_URL_SETTING, publicUrl);
+}
+
+/** The PUBLIC_URL the server last ran with on this database, if one has run. */
+export async function recordedPublicUrl(db: Db): Promise<string | undefined> {
+  return getSetting(db, PUBLIC_URL_SETTING);
 }

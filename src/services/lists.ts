@@ -32,6 +32,30 @@ export async function toListSettings(v: ListSettingsInput): Promise<ListSettings
 }
 
 /**
+ * The inverse of toListSettings: a stored list as the body of `PUT /v1/lists/{list}`, secrets
+ * included, so a change to some fields (`listgate lists update`) can be merged over the rest.
+ */
+export function settingsInputOf(l: List) {
+  return {
+    name: l.name,
+    from: l.from,
+    language: l.language,
+    redirect_pending: l.redirectPending,
+    redirect_confirmed: l.redirectConfirmed,
+    allowed_origins: l.allowedOrigins,
+    turnstile_site_key: l.turnstileSiteKey,
+    turnstile_secret: l.turnstileSecret,
+    check_mx: l.checkMx,
+    block_disposable: l.blockDisposable,
+    confirmation_mail: l.confirmationMail ?? null,
+    consent_text: l.consentText,
+    reply_to: l.replyTo,
+    mail_footer: l.mailFooter,
+    reminder_after_hours: l.reminderAfterHours,
+  } satisfies Record<keyof ListSettingsInput, unknown>;
+}
+
+/**
  * Creates or replaces a list's settings (validated input) and audits it. A reminder must come
  * before the confirmation link expires (422 otherwise); the consent wording is kept by its hash, so
  * each signup can name the version it agreed to.
@@ -61,23 +85,11 @@ export async function removeList(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, li
 
 /** A list as operators see it; the Turnstile secret never leaves, only whether one is set. */
 export function listView(l: List) {
+  const { turnstile_secret: secret, ...settings } = settingsInputOf(l);
   return {
     slug: l.slug,
-    name: l.name,
-    from: l.from,
-    language: l.language,
-    redirect_pending: l.redirectPending,
-    redirect_confirmed: l.redirectConfirmed,
-    allowed_origins: l.allowedOrigins,
-    turnstile_site_key: l.turnstileSiteKey,
-    turnstile_secret_set: l.turnstileSecret !== null,
-    check_mx: l.checkMx,
-    block_disposable: l.blockDisposable,
-    confirmation_mail: l.confirmationMail ?? null,
-    consent_text: l.consentText,
-    reply_to: l.replyTo,
-    mail_footer: l.mailFooter,
-    reminder_after_hours: l.reminderAfterHours,
+    ...settings,
+    turnstile_secret_set: secret !== null,
     counts: { pending: l.countPending, confirmed: l.countConfirmed, unsubscribed: l.countUnsubscribed, suppressed: l.countSuppressed },
     created_at: isoTime(l.createdAt),
     updated_at: isoTime(l.updatedAt),

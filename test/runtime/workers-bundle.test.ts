@@ -30,6 +30,8 @@ const NODE_ONLY_INPUTS = [
   'src/node.ts',
   'src/cli.ts',
   'src/db/sqlite.ts',
+  'src/db/server-lock.ts',
+  'src/http/static-files.ts',
   'src/mail/smtp.ts',
   'src/mail/mx.ts',
   'src/db/sqlite-reader.ts',

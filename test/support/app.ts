@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app';
 import { nodeFetch } from '../../src/node';
@@ -7,6 +8,7 @@ import { loadConfig } from '../../src/config';
 import type { Deps, Mailer, SendOutcome } from '../../src/deps';
 import type { OutboxMessage } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
+import { staticFiles } from '../../src/http/static-files';
 import { jsonLogger } from '../../src/logger';
 import { drainDue } from '../../src/mail/drain';
 import { memoryRateLimiter } from '../../src/ratelimit/memory';
@@ -41,6 +43,9 @@ export function recordingMailer() {
 }
 
 /** The app on an in-memory SQLite with a recording mailer and a settable clock. */
+/** src/public as the Node server serves it (Workers serve it as static assets). */
+const publicFiles = staticFiles(fileURLToPath(new URL('../../src/public', import.meta.url)));
+
 export async function testApp(env: Record<string, string> = {}, overrides: Partial<Deps> = {}) {
   // The per-client action limit is high here so suites that confirm many subscribers from one
   // client are not throttled; the tests of that limit set their own.
@@ -65,6 +70,7 @@ export async function testApp(env: Record<string, string> = {}, overrides: Parti
     fetch: async () => {
       throw new Error('tests must inject fetch');
     },
+    staticFile: publicFiles,
     ...overrides,
   };
   const app = createApp(deps);

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import committed from '../../src/routes/v1/openapi.json';
 import { workerHarness } from './harness';
@@ -20,7 +21,8 @@ describe('API description on workerd', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<code>PUT /v1/lists/{list}</code>');
     expect(html).not.toMatch(/<script|\sstyle=/i);
-    const css = await h.request('/assets/api-docs.css');
+    // Its stylesheet is a static asset (src/public), served by the asset layer before the Worker.
+    const css = await (env as unknown as { ASSETS: Fetcher }).ASSETS.fetch('http://localhost:8787/assets/api-docs.css');
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
   });

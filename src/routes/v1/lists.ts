@@ -10,7 +10,9 @@ import { requireList } from '../../middleware/list';
 import { listView, removeList, saveList } from '../../services/lists';
 import { bodyProblems, dateTime, jsonAnswer, jsonObjectBody, jsonRequest, keyed, listParam, problems, v1Router } from './api';
 
-const ListSettings = listSettingsSchema.openapi('ListSettings', { description: 'The settings of a list. Unknown fields are refused.' });
+// A copy made here, after @hono/zod-openapi is loaded: the domain's schema may have been built before
+// (the CLI imports it first), and only schemas built after the import carry `.openapi()`.
+const ListSettings = z.strictObject(listSettingsSchema.shape).openapi('ListSettings', { description: 'The settings of a list. Unknown fields are refused.' });
 
 const List = z
   .object({

@@ -85,9 +85,14 @@ describe('npx listgate embed <list>', () => {
     await expect(snippetFor('nope', {}, { DATABASE_PATH })).rejects.toThrow('there is no list "nope"');
   });
 
-  it('still prints a snippet without a database, and says so', async () => {
-    const r = await snippetFor('newsletter', { lang: 'en' }, { DATABASE_PATH: join(tmpdir(), 'listgate-missing', 'none.db'), PUBLIC_URL: 'https://a.example' });
+  it('without a database here (a Workers deployment) prints a snippet for the --public-url given, and says so', async () => {
+    const r = await snippetFor('newsletter', { lang: 'en', publicUrl: 'https://a.example' }, { DATABASE_PATH: join(tmpdir(), 'listgate-missing', 'none.db') });
     expect(r.snippet).toContain('action="https://a.example/lists/newsletter/subscribe"');
     expect(r.note).toContain('no database');
+  });
+
+  it('without a database and without --public-url refuses, as every read command does', async () => {
+    const missing = join(tmpdir(), 'listgate-missing', 'none.db');
+    await expect(snippetFor('newsletter', {}, { DATABASE_PATH: missing, PUBLIC_URL: 'https://a.example' })).rejects.toThrow(`no database at ${missing}`);
   });
 });
