@@ -125,6 +125,11 @@ export const changes = sqliteTable(
     /** The subscription's public id, kept after an erasure deletes the subscription. */
     publicId: text('public_id'),
     type: text('type', { enum: ['confirmed', 'unsubscribed', 'suppressed', 'erased'] }).notNull(),
+    /**
+     * Set on events of imported rows when the import did not ask to notify (`notify=1`): they are in
+     * the feed, but pushes (webhooks, sender sync) pass them over.
+     */
+    silent: integer('silent', { mode: 'boolean' }).notNull().default(false),
     email: text('email'),
     at: integer('at').notNull(),
   },
