@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Atomic, Db, List, OutboxMessage, Scope } from './db/types';
+import type { HashKey } from './domain/ids';
 import type { Tokens } from './domain/tokens';
 
 export type { Atomic, AtomicStatement, Db } from './db/types';
@@ -64,7 +65,7 @@ export interface Deps {
   logger: Logger;
   outbox: Outbox;
   /** HMAC key for address hashes in the suppression list (per installation, never rotated). */
-  hashKey: CryptoKey;
+  hashKey: HashKey;
   /** Fetch used for outbound calls (Turnstile, SNS certificates); tests inject their own. */
   fetch: typeof fetch;
   /** MX lookup for opt-in address checks (Node only): 'none' only when the domain certainly has no mail server. */
