@@ -106,9 +106,10 @@ export function createSesFake(opts: SesFakeOptions = {}) {
       return refuse(400, 'MessageRejected', `Email address is not verified. The following identities failed the check in region ${region.toUpperCase()}: ${[...new Set(unverified)].join(', ')}`);
     }
 
-    while (gate) await gate.promise;
     const mail: SesSentMail = { ...read.mail, messageId: `0100${now().toString(16)}-${crypto.randomUUID()}-000000`, accessKeyId: signed.accessKeyId };
     sent.push(mail);
+    notify();
+    while (gate) await gate.promise;
     if (dropAfterAccept) return (finish(null, 'dropped'), { drop: true });
     return answer(200, { MessageId: mail.messageId }, 'accepted');
   }
@@ -140,7 +141,7 @@ export function createSesFake(opts: SesFakeOptions = {}) {
     setSandbox: (on: boolean) => void (sandbox = on),
     setMaxSendRate: (perSecond: number | null) => void ((maxSendRate = perSecond), (window = [])),
     verify: (identity: string) => void verified.add(identity.toLowerCase()),
-    /** Holds accepted mails before they are recorded until the returned function is called. */
+    /** Holds the answers to accepted mails (recorded in `sent` already) until the returned function is called. */
     hold() {
       if (!gate) {
         let open!: () => void;
