@@ -14,11 +14,14 @@ export type SendOutcome =
   /**
    * `inDoubt`: no definite answer came back (network error, timeout, 5xx), so the provider may
    * have accepted the mails; the batch is then resent unchanged with the same idempotency key.
+   * `paused`: the provider refuses every send until the operator acts (credentials, a suspended or
+   * paused account, an unverified sender): the batch waits without spending one of its attempts,
+   * probed about once a minute, so the backlog goes out once it is fixed (or ages out).
    */
-  | { ok: false; retryable: boolean; retryAfterMs?: number; inDoubt?: boolean; error: string };
+  | { ok: false; retryable: boolean; retryAfterMs?: number; inDoubt?: boolean; paused?: boolean; error: string };
 
 export interface Mailer {
-  readonly name: 'resend' | 'smtp' | 'log' | 'memory';
+  readonly name: 'resend' | 'smtp' | 'ses' | 'log' | 'memory';
   /** How many mails one provider request may carry. */
   readonly maxBatch: number;
   /** Sends mails in one provider request; a retry of the same batch passes the same key. */

@@ -16,6 +16,7 @@ import { startDrainLoop } from './mail/drain-loop';
 import { logMailer } from './mail/log';
 import { nodeMxLookup } from './mail/mx';
 import { resendMailer } from './mail/resend';
+import { sesMailerFromConfig } from './mail/ses';
 import { smtpMailer } from './mail/smtp';
 import { memoryRateLimiter } from './ratelimit/memory';
 import { prepareInstallation, recordPublicUrl } from './services/installation';
@@ -39,6 +40,7 @@ const LONG_BODY_BACKSTOP_MS = 60 * 60_000;
 function buildMailer(config: Config, mailLog: Logger, hashKey: HashKey): Mailer {
   if (config.mailTransport === 'resend') return resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL });
   if (config.mailTransport === 'smtp') return smtpMailer({ url: config.SMTP_URL! });
+  if (config.mailTransport === 'ses') return sesMailerFromConfig(config);
   // In production a log transport (set on purpose) names each recipient by its mailbox's keyed hash,
   // the one suppressions and erasures hold.
   const identify = config.production ? async (to: string) => (await mailboxHashes({ hashKey }, addressOnRecord(to)?.key ?? to.toLowerCase())).mailboxHash : undefined;
