@@ -1,0 +1,90 @@
+import { storageFault } from '../db/errors';
+import { activeConsumers, releasePushLeases } from '../db/queries/push';
+import { safeErrorText } from '../logger';
+import { fanOut, type PushPorts, type PushSender, runLane } from './dispatch';
+
+export type PushLoop = {
+  /**
+   * Starts no other attempt and resolves once those in flight are recorded: true, or false if
+   * `timeoutMs` passed first (their deliveries are then released by the caller and sent again).
+   */
+  stop(timeoutMs?: number): Promise<boolean>;
+  /** Resolves after the next full pass (fan-out and lanes) has finished: for tests. */
+  pass(): Promise<void>;
+};
+
+/**
+ * The Node push loop: every `tickMs` (1 s) it turns new feed events into deliveries and starts a
+ * lane for each enabled consumer that is not busy; a lane sends that consumer's due deliveries.
+ * It runs beside the requests, never inside one: a signup or a confirmation only writes the feed.
+ */
+export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs?: number } = {}): PushLoop {
+  const tickMs = opts.tickMs ?? 1000;
+  const lanes = new Map<string, Promise<void>>();
+  let stopped = false;
+  let wakeUp: (() => void) | null = null;
+  let faults = 0;
+  const passWaiters: Array<() => void> = [];
+
+  /** Sends the consumer's due deliveries until none is due (or the loop stops). */
+  const lane = (id: string) =>
+    (async () => {
+      while (!stopped && (await runLane(ports, send, id)).claimed > 0);
+    })()
+      .catch((err) => ports.logger.error('push lane failed', { consumer: id, error: safeErrorText(err) }))
+      .finally(() => lanes.delete(id));
+
+  const pass = async () => {
+    await fanOut(ports);
+    for (const c of await activeConsumers(ports.db)) {
+      if (stopped) return;
+      if (!lanes.has(c.id)) lanes.set(c.id, lane(c.id));
+    }
+  };
+
+  const loop = (async () => {
+    // This process owns the database (one server per database): deliveries held by a killed
+    // predecessor are ours to send again, under the same message ids.
+    await releasePushLeases(ports.db).catch((err) => ports.logger.error('push lease release failed', { error: safeErrorText(err) }));
+    while (!stopped) {
+      try {
+        await pass();
+        faults = 0;
+      } catch (err) {
+        const fault = storageFault(err);
+        if (!fault) ports.logger.error('push pass failed', { error: safeErrorText(err) });
+        else if (faults++ === 0) ports.logger.warn('webhooks paused: the database is unavailable; retrying with backoff', { fault: fault.kind });
+      }
+      passWaiters.splice(0).forEach((r) => r());
+      if (stopped) break;
+      const wait = faults ? Math.min(30_000, tickMs * 2 ** faults) : tickMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, wait);
+        function done() {
+          clearTimeout(timer);
+          wakeUp = null;
+          resolve();
+        }
+        wakeUp = done;
+      });
+    }
+  })();
+
+  return {
+    async stop(timeoutMs = Infinity) {
+      stopped = true;
+      wakeUp?.();
+      const finished = loop.then(() => Promise.all(lanes.values())).then(() => true);
+      if (timeoutMs === Infinity) return finished;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+      return Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
+    },
+    pass() {
+      return new Promise<void>((resolve) => {
+        passWaiters.push(() => void Promise.all(lanes.values()).then(() => resolve()));
+        wakeUp?.();
+      });
+    },
+  };
+}
