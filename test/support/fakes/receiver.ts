@@ -37,12 +37,16 @@ export async function startReceiver() {
       res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
     port,
     url: `http://127.0.0.1:${port}/hook`,
     received,
+    /** TCP connections accepted so far (a refused target must not even connect). */
+    connections: () => connections,
     /** The next answers, in order (afterwards: 204). */
     answer: (...answers: Answer[]) => void script.push(...answers),
     close: () =>
