@@ -22,7 +22,7 @@ async function setup(opts: { timeoutMs?: number } = {}) {
 }
 
 const waiting = (t: TestApp) => t.deps.db.select().from(pushDeliveries).where(eq(pushDeliveries.state, 'queued')).all();
-const attempts = async (t: TestApp, id: string): Promise<Json[]> => (await (await api(t, 'GET', `/v1/webhooks/${id}/deliveries`)).json()).data;
+const attempts = async (t: TestApp, id: string): Promise<Json[]> => ((await (await api(t, 'GET', `/v1/webhooks/${id}/deliveries`)).json()) as Json).data;
 const webhook = async (t: TestApp, id: string): Promise<Json> => (await api(t, 'GET', `/v1/webhooks/${id}`)).json();
 
 /** Moves the clock to the next retry of the one waiting delivery and runs the pusher. */

@@ -105,7 +105,7 @@ describe('outbound webhook targets (SSRF), in production', () => {
     dns.table['hooks.example.com'] = ['127.0.0.1'];
     await pusher(t, { resolve: dns.resolve }).run();
     expect(rx.connections()).toBe(0);
-    const attempts = (await (await api(t, 'GET', `/v1/webhooks/${hook.id}/deliveries`)).json()).data;
+    const attempts = ((await (await api(t, 'GET', `/v1/webhooks/${hook.id}/deliveries`)).json()) as Json).data;
     expect(attempts).toMatchObject([{ status: null, error: 'refused: hooks.example.com resolves to 127.0.0.1, not a public address (loopback)', outcome: 'retrying' }]);
   });
 
@@ -120,7 +120,7 @@ describe('outbound webhook targets (SSRF), in production', () => {
     await confirmed(t, 'ann@example.com');
     await pusher(t).run();
     expect(rx.connections()).toBe(0);
-    const [attempt] = (await (await api(t, 'GET', '/v1/webhooks/wh_old/deliveries')).json()).data;
+    const [attempt] = ((await (await api(t, 'GET', '/v1/webhooks/wh_old/deliveries')).json()) as Json).data;
     expect(attempt.error).toMatch(/^refused: /);
   });
 
