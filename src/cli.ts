@@ -7,11 +7,12 @@ import { registerKeys } from './cli/keys';
 import { registerLists } from './cli/lists';
 import { registerRestore } from './cli/restore';
 import { registerEmbed } from './cli/embed';
+import { registerWebhooks } from './cli/webhooks';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
   const program = new Command('listgate')
-    .description('Double opt-in subscription service: lists, keys, export, embed, doctor, backup, restore')
+    .description('Double opt-in subscription service: lists, keys, webhooks, export, embed, doctor, backup, restore')
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerRestore(program);
   registerEmbed(program);
+  registerWebhooks(program);
   return program;
 }
 
