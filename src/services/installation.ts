@@ -31,12 +31,16 @@ export async function prepareInstallation(
       mailFrom: config.MAIL_FROM,
     });
   }
-  const hashSetting = await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32));
+  const hashKey = await installationHashKey(db);
   await ensureDefaultList(db, clock.now());
   const tokens = await createTokens({ secret, previous: config.TOKEN_SECRET_PREVIOUS, now: () => clock.now() });
-  const hashKey = await importHmacKey(hashSetting.value);
   await hashStoredMailboxes(db, hashKey, logger);
   return { tokens, hashKey };
+}
+
+/** The per-installation key of the keyed address hashes (made once, kept in the database, never rotated). */
+export async function installationHashKey(db: Db): Promise<CryptoKey> {
+  return importHmacKey((await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32))).value);
 }
 
 /**
