@@ -9,8 +9,6 @@ export type PushLoop = {
    * `timeoutMs` passed first (their deliveries are then released by the caller and sent again).
    */
   stop(timeoutMs?: number): Promise<boolean>;
-  /** Resolves after the next full pass (fan-out and lanes) has finished: for tests. */
-  pass(): Promise<void>;
 };
 
 /**
@@ -24,7 +22,6 @@ export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs
   let stopped = false;
   let wakeUp: (() => void) | null = null;
   let faults = 0;
-  const passWaiters: Array<() => void> = [];
 
   /** Sends the consumer's due deliveries until none is due (or the loop stops). */
   const lane = (id: string) =>
@@ -55,7 +52,6 @@ export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs
         if (!fault) ports.logger.error('push pass failed', { error: safeErrorText(err) });
         else if (faults++ === 0) ports.logger.warn('webhooks paused: the database is unavailable; retrying with backoff', { fault: fault.kind });
       }
-      passWaiters.splice(0).forEach((r) => r());
       if (stopped) break;
       const wait = faults ? Math.min(30_000, tickMs * 2 ** faults) : tickMs;
       await new Promise<void>((resolve) => {
@@ -79,12 +75,6 @@ export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
       return Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
-    },
-    pass() {
-      return new Promise<void>((resolve) => {
-        passWaiters.push(() => void Promise.all(lanes.values()).then(() => resolve()));
-        wakeUp?.();
-      });
     },
   };
 }
