@@ -110,7 +110,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const outbox = startDrainLoop(ports);
   // Outbound webhooks: their own loop over the changes feed, beside the requests, never in one.
   const resolveHost = systemResolver;
-  const pushes = startPushLoop(ports, webhookSender(nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS })));
+  const pushes = startPushLoop(ports, { webhook: webhookSender(nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS })) });
   const exportDb = openExportDb(sqlite);
   const deps: Deps = {
     ...ports,

@@ -45,7 +45,7 @@ export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
   });
   await step(deps, 'webhooks', async () => {
     const transport = fetchWebhookTransport({ fetch: deps.fetch, policy: targetPolicy(deps.config), timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS });
-    const { attempted, delivered, failed } = await pushDue(deps, webhookSender(transport), MAX_PUSHES_PER_RUN);
+    const { attempted, delivered, failed } = await pushDue(deps, { webhook: webhookSender(transport) }, MAX_PUSHES_PER_RUN);
     report.webhooks = { attempted, delivered, failed };
   });
   Object.assign(report, await runMaintenance(deps));

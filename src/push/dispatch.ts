@@ -7,6 +7,7 @@ import {
   FAN_OUT_CHUNK,
   fanOutConsumer,
   feedHead,
+  type PushConsumer,
   type PushDelivery,
   recordAttempt,
 } from '../db/queries/push';
@@ -26,6 +27,9 @@ export type SendResult =
  * reads now) and makes one attempt. Each kind of consumer has one (webhooks; a later sender sync).
  */
 export type PushSender = (ports: PushPorts, delivery: PushDelivery) => Promise<SendResult>;
+
+/** The sender of each kind of consumer this runtime can serve; consumers of other kinds wait. */
+export type PushSenders = Partial<Record<PushConsumer['kind'], PushSender>>;
 
 /** Fan-out chunks per consumer per call: the rest waits for the next call. */
 const MAX_CHUNKS = 10;
@@ -106,11 +110,11 @@ async function pushOne(ports: PushPorts, send: PushSender, d: PushDelivery): Pro
  * Fans out, then runs every enabled consumer's lane once, each with its share of `maxRequests`
  * attempts (the Workers cron: each attempt is a subrequest; what is left waits for the next run).
  */
-export async function pushDue(ports: PushPorts, send: PushSender, maxRequests = 20): Promise<PushResult> {
+export async function pushDue(ports: PushPorts, senders: PushSenders, maxRequests = 20): Promise<PushResult> {
   await fanOut(ports);
-  const consumers = await activeConsumers(ports.db);
+  const consumers = (await activeConsumers(ports.db)).filter((c) => senders[c.kind]);
   const share = Math.max(1, Math.floor(maxRequests / Math.max(1, consumers.length)));
-  const results = await Promise.all(consumers.slice(0, maxRequests).map((c) => runLane(ports, send, c.id, share)));
+  const results = await Promise.all(consumers.slice(0, maxRequests).map((c) => runLane(ports, senders[c.kind]!, c.id, share)));
   return results.reduce(
     (a, r) => ({ claimed: a.claimed + r.claimed, attempted: a.attempted + r.attempted, delivered: a.delivered + r.delivered, failed: a.failed + r.failed }),
     { claimed: 0, attempted: 0, delivered: 0, failed: 0 },

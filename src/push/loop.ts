@@ -1,7 +1,7 @@
 import { storageFault } from '../db/errors';
 import { activeConsumers, releasePushLeases } from '../db/queries/push';
 import { safeErrorText } from '../logger';
-import { fanOut, type PushPorts, type PushSender, runLane } from './dispatch';
+import { fanOut, type PushPorts, type PushSender, type PushSenders, runLane } from './dispatch';
 
 export type PushLoop = {
   /**
@@ -16,7 +16,7 @@ export type PushLoop = {
  * lane for each enabled consumer that is not busy; a lane sends that consumer's due deliveries.
  * It runs beside the requests, never inside one: a signup or a confirmation only writes the feed.
  */
-export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs?: number } = {}): PushLoop {
+export function startPushLoop(ports: PushPorts, senders: PushSenders, opts: { tickMs?: number } = {}): PushLoop {
   const tickMs = opts.tickMs ?? 1000;
   const lanes = new Map<string, Promise<void>>();
   let stopped = false;
@@ -24,7 +24,7 @@ export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs
   let faults = 0;
 
   /** Sends the consumer's due deliveries until none is due (or the loop stops). */
-  const lane = (id: string) =>
+  const lane = (id: string, send: PushSender) =>
     (async () => {
       while (!stopped && (await runLane(ports, send, id)).claimed > 0);
     })()
@@ -35,7 +35,8 @@ export function startPushLoop(ports: PushPorts, send: PushSender, opts: { tickMs
     await fanOut(ports);
     for (const c of await activeConsumers(ports.db)) {
       if (stopped) return;
-      if (!lanes.has(c.id)) lanes.set(c.id, lane(c.id));
+      const send = senders[c.kind];
+      if (send && !lanes.has(c.id)) lanes.set(c.id, lane(c.id, send));
     }
   };
 

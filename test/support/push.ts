@@ -31,7 +31,7 @@ export function pusher(t: TestApp, opts: { resolve?: Resolver; timeoutMs?: numbe
   const send = webhookSender(transport);
   const ports = { ...t.deps, config };
   return {
-    run: () => pushDue(ports, send, 100),
+    run: () => pushDue(ports, { webhook: send }, 100),
     /** Every waiting delivery becomes due now (its backoff has passed). */
     dueNow: () => t.deps.db.update(pushDeliveries).set({ nextAttemptAt: t.clock.now() }).where(eq(pushDeliveries.state, 'queued')),
   };

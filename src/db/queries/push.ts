@@ -14,9 +14,9 @@ export async function feedHead(db: Db): Promise<number> {
 }
 
 /** Consumers that are not disabled, with where each stands in the feed. */
-export async function activeConsumers(db: Db): Promise<Array<Pick<PushConsumer, 'id' | 'cursor' | 'generation'>>> {
+export async function activeConsumers(db: Db): Promise<Array<Pick<PushConsumer, 'id' | 'kind' | 'cursor' | 'generation'>>> {
   return db
-    .select({ id: pushConsumers.id, cursor: pushConsumers.cursor, generation: pushConsumers.generation })
+    .select({ id: pushConsumers.id, kind: pushConsumers.kind, cursor: pushConsumers.cursor, generation: pushConsumers.generation })
     .from(pushConsumers)
     .where(isNull(pushConsumers.disabledAt))
     .all();
