@@ -110,7 +110,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const outbox = startDrainLoop(ports);
   // Outbound webhooks: their own loop over the changes feed, beside the requests, never in one.
   const resolveHost = systemResolver;
-  const pushes = startPushLoop(ports, { webhook: webhookSender(nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS })) });
+  const webhookTransport = nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS });
+  const pushes = startPushLoop(ports, { webhook: webhookSender(webhookTransport) });
   const exportDb = openExportDb(sqlite);
   const deps: Deps = {
     ...ports,
@@ -197,6 +198,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
       if (!finished) await releaseAllLeases(sqlite.db).catch((err) => logger.warn('outbox leases not released', { error: safeErrorText(err) }));
       // A webhook attempt still unanswered is sent again after the next start, under the same id.
       if (!(await pushesStopped)) await releasePushLeases(sqlite.db).catch((err) => logger.warn('webhook leases not released', { error: safeErrorText(err) }));
+      webhookTransport.close();
       exportDb.close();
       sqlite.close();
       lock.release();

@@ -60,12 +60,14 @@ export const LANE_CLAIM = 10;
  * One consumer's lane: claims up to `max` of its due deliveries and sends them in feed order, one
  * at a time (a receiver sees events in order while it answers). Lanes of different consumers run
  * side by side, so a slow or unreachable receiver holds up only its own. Each message keeps its own
- * place in the retry schedule.
+ * place in the retry schedule. `pause` runs before each attempt (Node: it waits while requests keep
+ * the process busy).
  */
-export async function runLane(ports: PushPorts, send: PushSender, consumerId: string, max = LANE_CLAIM): Promise<PushResult> {
+export async function runLane(ports: PushPorts, send: PushSender, consumerId: string, max = LANE_CLAIM, pause?: () => Promise<void>): Promise<PushResult> {
   const claimed = await claimDue(ports.db, consumerId, ports.clock.now(), max, ports.config.WEBHOOK_TIMEOUT_MS * (max + 1));
   const result: PushResult = { claimed: claimed.length, attempted: 0, delivered: 0, failed: 0 };
   for (const d of claimed) {
+    await pause?.();
     const outcome = await pushOne(ports, send, d);
     if (outcome === 'dropped') continue;
     result.attempted++;

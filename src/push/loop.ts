@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { storageFault } from '../db/errors';
 import { activeConsumers, releasePushLeases } from '../db/queries/push';
 import { safeErrorText } from '../logger';
@@ -11,22 +12,49 @@ export type PushLoop = {
   stop(timeoutMs?: number): Promise<boolean>;
 };
 
+/** How long one attempt is held back at most while the process is busy: pushes slow down, never stop. */
+const MAX_DEFER_MS = 1000;
+
+/**
+ * Whether requests kept the event loop busy (more than `threshold` of the time) in the last
+ * `windowMs`. Requests come first: while they do, pushes wait (their receivers get them later).
+ */
+export function eventLoopBusy(threshold = 0.7, windowMs = 250) {
+  let last = performance.eventLoopUtilization();
+  let busy = false;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    busy = performance.eventLoopUtilization(now, last).utilization > threshold;
+    last = now;
+  }, windowMs);
+  timer.unref();
+  return { busy: () => busy, stop: () => clearInterval(timer) };
+}
+
 /**
  * The Node push loop: every `tickMs` (1 s) it turns new feed events into deliveries and starts a
  * lane for each enabled consumer that is not busy; a lane sends that consumer's due deliveries.
  * It runs beside the requests, never inside one: a signup or a confirmation only writes the feed.
+ * While requests keep the process busy, each attempt waits (up to a second): under a load that
+ * saturates the server, webhooks fall behind and catch up afterwards, instead of slowing requests.
  */
-export function startPushLoop(ports: PushPorts, senders: PushSenders, opts: { tickMs?: number } = {}): PushLoop {
+export function startPushLoop(ports: PushPorts, senders: PushSenders, opts: { tickMs?: number; busy?: () => boolean } = {}): PushLoop {
   const tickMs = opts.tickMs ?? 1000;
+  const probe = opts.busy ? null : eventLoopBusy();
+  const busy = opts.busy ?? probe!.busy;
   const lanes = new Map<string, Promise<void>>();
   let stopped = false;
   let wakeUp: (() => void) | null = null;
   let faults = 0;
 
+  const pause = async () => {
+    for (let waited = 0; busy() && !stopped && waited < MAX_DEFER_MS; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  };
+
   /** Sends the consumer's due deliveries until none is due (or the loop stops). */
   const lane = (id: string, send: PushSender) =>
     (async () => {
-      while (!stopped && (await runLane(ports, send, id)).claimed > 0);
+      while (!stopped && (await runLane(ports, send, id, undefined, pause)).claimed > 0);
     })()
       .catch((err) => ports.logger.error('push lane failed', { consumer: id, error: safeErrorText(err) }))
       .finally(() => lanes.delete(id));
@@ -70,6 +98,7 @@ export function startPushLoop(ports: PushPorts, senders: PushSenders, opts: { ti
   return {
     async stop(timeoutMs = Infinity) {
       stopped = true;
+      probe?.stop();
       wakeUp?.();
       const finished = loop.then(() => Promise.all(lanes.values())).then(() => true);
       if (timeoutMs === Infinity) return finished;
