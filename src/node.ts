@@ -9,12 +9,14 @@ import { acquireServerLock, ServerLockError } from './db/server-lock';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
 import { addressOnRecord } from './domain/address';
+import type { HashKey } from './domain/ids';
 import { staticFiles } from './http/static-files';
 import { jsonLogger, safeErrorText, type LogFormat } from './logger';
 import { startDrainLoop } from './mail/drain-loop';
 import { logMailer } from './mail/log';
 import { nodeMxLookup } from './mail/mx';
 import { resendMailer } from './mail/resend';
+import { sesMailerFromConfig } from './mail/ses';
 import { smtpMailer } from './mail/smtp';
 import { targetPolicy } from './domain/webhook-target';
 import { releasePushLeases } from './db/queries/push';
@@ -40,9 +42,10 @@ export const SHUTDOWN_MS = 8000;
 export const LONG_BODY_ROUTE = /^\/v1\/lists\/[^/?]+\/imports(?:[/?]|$)/;
 const LONG_BODY_BACKSTOP_MS = 60 * 60_000;
 
-function buildMailer(config: Config, mailLog: Logger, hashKey: CryptoKey): Mailer {
+function buildMailer(config: Config, mailLog: Logger, hashKey: HashKey): Mailer {
   if (config.mailTransport === 'resend') return resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL });
   if (config.mailTransport === 'smtp') return smtpMailer({ url: config.SMTP_URL! });
+  if (config.mailTransport === 'ses') return sesMailerFromConfig(config);
   // In production a log transport (set on purpose) names each recipient by its mailbox's keyed hash,
   // the one suppressions and erasures hold.
   const identify = config.production ? async (to: string) => (await mailboxHashes({ hashKey }, addressOnRecord(to)?.key ?? to.toLowerCase())).mailboxHash : undefined;
@@ -210,38 +213,39 @@ export async function startNode(env: Record<string, string | undefined> = proces
 function main() {
   // Before the configuration is known: plain JSON lines on stderr.
   const bootLog = jsonLogger('error', (line) => console.error(line));
-  startNode().then(
-    ({ stop, deps }) => {
-      let signalled = false;
-      const shutdown = (signal: NodeJS.Signals) => {
-        // A terminal's Ctrl-C reaches both npm and this process, and npm forwards it again.
-        if (signalled) return;
-        signalled = true;
-        deps.logger.info('shutting down', { signal });
-        setTimeout(() => {
-          deps.logger.error('shutdown took too long; exiting anyway');
+  const started = startNode();
+  let signalled = false;
+  // Listening from the first moment: a signal that comes while the server is still starting (a
+  // supervisor reacting to the "listening" line) stops it as soon as it has started.
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches both npm and this process, and npm forwards it again.
+    if (signalled) return;
+    signalled = true;
+    started.then(({ stop, deps }) => {
+      deps.logger.info('shutting down', { signal });
+      setTimeout(() => {
+        deps.logger.error('shutdown took too long; exiting anyway');
+        process.exit(1);
+      }, SHUTDOWN_MS + 1500).unref();
+      stop().then(
+        () => {
+          deps.logger.info('stopped');
+          process.exit(0);
+        },
+        (err) => {
+          deps.logger.error('shutdown failed', { error: safeErrorText(err) });
           process.exit(1);
-        }, SHUTDOWN_MS + 1500).unref();
-        stop().then(
-          () => {
-            deps.logger.info('stopped');
-            process.exit(0);
-          },
-          (err) => {
-            deps.logger.error('shutdown failed', { error: safeErrorText(err) });
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', shutdown);
-      process.on('SIGINT', shutdown);
-    },
-    (err) => {
-      const known = err instanceof ConfigError || err instanceof ServerLockError;
-      bootLog.error(known ? `listgate: ${err.message}` : 'listgate failed to start', known ? {} : { error: safeErrorText(err), where: (err as Error).stack?.split('\n').slice(1, 4).join(' | ') });
-      process.exit(1);
-    },
-  );
+        },
+      );
+    }, () => {});
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  started.catch((err) => {
+    const known = err instanceof ConfigError || err instanceof ServerLockError;
+    bootLog.error(known ? `listgate: ${err.message}` : 'listgate failed to start', known ? {} : { error: safeErrorText(err), where: (err as Error).stack?.split('\n').slice(1, 4).join(' | ') });
+    process.exit(1);
+  });
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
