@@ -7,7 +7,7 @@
 import { createTokens } from '../src/domain/tokens';
 import { measureCeiling } from './lib/ceiling';
 import { cpuNote, load, type LoadOptions } from './lib/load';
-import { BENCH_TOKEN_SECRET, benchDatabasePath, clientAddress, startListgate } from './lib/listgate';
+import { BENCH_TOKEN_SECRET, benchDatabasePath, benchWebhook, clientAddress, startListgate } from './lib/listgate';
 import { insertPending, migratedDatabase } from './lib/seed';
 import type { BenchResult } from './lib/types';
 
@@ -41,17 +41,20 @@ export async function run(): Promise<BenchResult[]> {
 
   const exhausted = { n: 0 };
   const server = await startListgate({ DATABASE_PATH: path });
+  const hook = await benchWebhook(server);
   let measured;
   try {
     await load({ ...confirmLoad(tokens.slice(0, WARMUP), 0, { n: 0 }), url: server.url, seconds: 2 });
     measured = await load({ ...confirmLoad(tokens, WARMUP, exhausted), url: server.url, pid: server.pid });
   } finally {
     await server.stop();
+    await hook?.stop();
   }
   const ceiling = await measureCeiling(confirmLoad(tokens, 0, { n: 0 }));
   const ratio = measured.rps / ceiling.rps;
   const bad = measured.non2xx + measured.errors + measured.timeouts;
   const notes = [`listgate p99 ${measured.p99.toFixed(1)} ms, ceiling p99 ${ceiling.p99.toFixed(1)} ms`, cpuNote(measured, ceiling), `${SIGNUPS} pending signups seeded in ${seedSeconds.toFixed(1)} s`];
+  if (hook) notes.push(`with a webhook: ${hook.received()} deliveries received`);
   if (bad) notes.push(`${bad} non-2xx/errors`);
   if (exhausted.n) notes.push(`tokens ran out: ${exhausted.n} requests repeated a confirmed token (raise BENCH_CONFIRM_SIGNUPS)`);
   return [

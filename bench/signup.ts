@@ -8,7 +8,7 @@
  */
 import { measureCeiling } from './lib/ceiling';
 import { cpuNote, load, type LoadOptions } from './lib/load';
-import { clientAddress, startListgate } from './lib/listgate';
+import { benchWebhook, clientAddress, startListgate } from './lib/listgate';
 import type { BenchResult } from './lib/types';
 
 const TARGET = 0.25;
@@ -28,12 +28,14 @@ export function signupLoad(prefix: string): Omit<LoadOptions, 'url'> {
 
 export async function run(): Promise<BenchResult[]> {
   const server = await startListgate();
+  const hook = await benchWebhook(server);
   let measured;
   try {
     await load({ ...signupLoad('warm'), url: server.url, seconds: 2 });
     measured = await load({ ...signupLoad('run'), url: server.url, pid: server.pid });
   } finally {
     await server.stop();
+    await hook?.stop();
   }
   const ceiling = await measureCeiling(signupLoad('ceiling'));
   const ratio = measured.rps / ceiling.rps;
@@ -47,7 +49,7 @@ export async function run(): Promise<BenchResult[]> {
       ratio,
       target: `ratio >= ${TARGET}`,
       pass: bad === 0 && ratio >= TARGET,
-      note: [`listgate p99 ${measured.p99.toFixed(1)} ms, ceiling p99 ${ceiling.p99.toFixed(1)} ms`, cpuNote(measured, ceiling), bad ? `${bad} non-2xx/errors` : ''].filter(Boolean).join('; '),
+      note: [`listgate p99 ${measured.p99.toFixed(1)} ms, ceiling p99 ${ceiling.p99.toFixed(1)} ms`, cpuNote(measured, ceiling), hook ? 'with a webhook' : '', bad ? `${bad} non-2xx/errors` : ''].filter(Boolean).join('; '),
     },
     {
       name: 'signup p99 answer time (POST /lists/newsletter/subscribe, 50 conns)',

@@ -22,6 +22,9 @@ import { statsRoutes } from './routes/v1/stats';
 import { listSubscriberRoutes, subscriberRoutes } from './routes/v1/subscribers';
 import { mailRoutes } from './routes/v1/mail';
 import { suppressionRoutes } from './routes/v1/suppressions';
+import { webhookDeliveryRoutes } from './routes/v1/webhook-deliveries';
+import { describeWebhookPayloads } from './routes/v1/webhook-schemas';
+import { webhookRoutes as outboundWebhookRoutes } from './routes/v1/webhooks';
 import { webhookRoutes } from './routes/webhooks';
 import { checkHealth } from './services/health';
 
@@ -42,6 +45,9 @@ export function createApi() {
   v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/{email}
   v1.route('/keys', keyRoutes); //                 GET|POST /v1/keys, DELETE /v1/keys/{id}
   v1.route('/events', eventRoutes); //             POST /v1/events
+  v1.route('/webhooks', outboundWebhookRoutes); // GET|POST /v1/webhooks, GET|DELETE /v1/webhooks/{id}
+  v1.route('/webhooks', webhookDeliveryRoutes); // GET /v1/webhooks/{id}/deliveries, POST /v1/webhooks/{id}/replay|enable
+  describeWebhookPayloads(v1); //                 what receivers of those webhooks get (the document's `webhooks`)
   return v1;
 }
 

@@ -8,11 +8,12 @@ import { registerLists } from './cli/lists';
 import { registerStats } from './cli/stats';
 import { registerRestore } from './cli/restore';
 import { registerEmbed } from './cli/embed';
+import { registerWebhooks } from './cli/webhooks';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
   const program = new Command('listgate')
-    .description('Double opt-in subscription service: lists, keys, export, embed, doctor, backup, restore')
+    .description('Double opt-in subscription service: lists, keys, webhooks, export, embed, doctor, backup, restore')
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRestore(program);
   registerEmbed(program);
   registerStats(program);
+  registerWebhooks(program);
   return program;
 }
 

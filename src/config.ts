@@ -70,6 +70,14 @@ export const envSchema = z.object({
   RETENTION_DELIVERY_EVENTS_DAYS: num(90),
   /** Days the audit log is kept (key ids and keyed hashes, never addresses). */
   RETENTION_AUDIT_DAYS: num(365),
+  /** Days outbound webhook attempts and finished deliveries are kept (no addresses: payloads are built when sent). */
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: num(30),
+  /** Outbound webhooks may target `http:` and loopback or private addresses (production refuses them otherwise). */
+  WEBHOOK_ALLOW_PRIVATE: flag,
+  /** How long one webhook delivery may take, connection to the end of the answer's excerpt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** A webhook whose every attempt failed for this long is disabled (fractions allowed). */
+  WEBHOOK_DISABLE_AFTER_DAYS: num(5),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Atomic, Db, List, OutboxMessage, Scope } from './db/types';
 import type { HashKey } from './domain/ids';
 import type { Tokens } from './domain/tokens';
+import type { Resolver } from './domain/webhook-target';
 
 export type { Atomic, AtomicStatement, Db } from './db/types';
 
@@ -26,6 +27,25 @@ export interface Mailer {
   readonly maxBatch: number;
   /** Sends mails in one provider request; a retry of the same batch passes the same key. */
   send(messages: OutboxMessage[], opts: { idempotencyKey: string }): Promise<SendOutcome>;
+}
+
+/** What one outbound HTTP request came to: an answer (any status) or no answer at all. */
+export type PostOutcome =
+  | { status: number; excerpt: string; location?: string }
+  | {
+      error: string;
+      /** Not attempted: the target is not allowed (WEBHOOK_ALLOW_PRIVATE). */
+      refused?: boolean;
+    };
+
+/**
+ * Posts outbound webhooks. Never follows a redirect (a 3xx is an answer like any other), gives up
+ * after WEBHOOK_TIMEOUT_MS, and keeps only the start of the answer's body. Node resolves the
+ * host itself, refuses private addresses in production and connects only to the address it
+ * checked; Workers cannot resolve names (Cloudflare does not route to private ranges).
+ */
+export interface WebhookTransport {
+  post(url: string, request: { headers: Record<string, string>; body: string }): Promise<PostOutcome>;
 }
 
 export interface RateLimiter {
@@ -71,6 +91,8 @@ export interface Deps {
   hashKey: HashKey;
   /** Fetch used for outbound calls (Turnstile, SNS certificates); tests inject their own. */
   fetch: typeof fetch;
+  /** Resolves a host name to its addresses (Node only): webhook targets are checked against them. */
+  resolveHost?: Resolver;
   /** MX lookup for opt-in address checks (Node only): 'none' only when the domain certainly has no mail server. */
   mx?: (domain: string) => Promise<'ok' | 'none' | 'unknown'>;
   /**

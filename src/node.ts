@@ -18,6 +18,11 @@ import { nodeMxLookup } from './mail/mx';
 import { resendMailer } from './mail/resend';
 import { sesMailerFromConfig } from './mail/ses';
 import { smtpMailer } from './mail/smtp';
+import { targetPolicy } from './domain/webhook-target';
+import { releasePushLeases } from './db/queries/push';
+import { nodeWebhookTransport, systemResolver } from './push/http-node';
+import { startPushLoop } from './push/loop';
+import { webhookSender } from './push/webhook';
 import { memoryRateLimiter } from './ratelimit/memory';
 import { prepareInstallation, recordPublicUrl } from './services/installation';
 import { mailboxHashes } from './services/mailbox';
@@ -106,6 +111,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const mailer = buildMailer(config, mailLog, hashKey);
   const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger, tokens, hashKey };
   const outbox = startDrainLoop(ports);
+  // Outbound webhooks: their own loop over the changes feed, beside the requests, never in one.
+  const resolveHost = systemResolver;
+  const webhookTransport = nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS });
+  const pushes = startPushLoop(ports, { webhook: webhookSender(webhookTransport) });
   const exportDb = openExportDb(sqlite);
   const deps: Deps = {
     ...ports,
@@ -116,6 +125,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     rateLimiter: memoryRateLimiter(clock),
     fetch: globalThis.fetch.bind(globalThis),
     mx: nodeMxLookup(),
+    resolveHost,
     // src/public, or dist/public in the build: the same path relative to this entry.
     staticFile: staticFiles(fileURLToPath(new URL('./public', import.meta.url))),
   };
@@ -164,8 +174,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
 
   let stopping: Promise<void> | null = null;
   /**
-   * Stops accepting, lets requests in flight finish, lets the outbox's provider request in flight
-   * answer (both within SHUTDOWN_MS), releases the outbox leases and closes the database.
+   * Stops accepting, lets requests in flight finish, lets the outbox's provider request and the
+   * webhook attempts in flight answer (all within SHUTDOWN_MS), releases their leases and closes
+   * the database.
    */
   const stop = () =>
     (stopping ??= (async () => {
@@ -177,6 +188,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
       const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
       server.closeIdleConnections();
       const outboxStopped = outbox.stop(Math.max(0, deadline - Date.now() - 500));
+      const pushesStopped = pushes.stop(Math.max(0, deadline - Date.now() - 500));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now() - 500))))]);
       clearTimeout(timer);
@@ -187,6 +199,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
       // A provider request that has not answered leaves its batch in doubt: free it, so the next
       // start resends it under the same idempotency key.
       if (!finished) await releaseAllLeases(sqlite.db).catch((err) => logger.warn('outbox leases not released', { error: safeErrorText(err) }));
+      // A webhook attempt still unanswered is sent again after the next start, under the same id.
+      if (!(await pushesStopped)) await releasePushLeases(sqlite.db).catch((err) => logger.warn('webhook leases not released', { error: safeErrorText(err) }));
+      webhookTransport.close();
       exportDb.close();
       sqlite.close();
       lock.release();

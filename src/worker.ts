@@ -8,6 +8,10 @@ import { drainDue, sendNewBatch } from './mail/drain';
 import { logMailer } from './mail/log';
 import { resendMailer } from './mail/resend';
 import { sesMailerFromConfig } from './mail/ses';
+import { targetPolicy } from './domain/webhook-target';
+import { pushDue } from './push/dispatch';
+import { fetchWebhookTransport } from './push/http-fetch';
+import { webhookSender } from './push/webhook';
 import { d1RateLimiter, purgeIdleBuckets } from './ratelimit/d1';
 import { prepareInstallation } from './services/installation';
 import { runMaintenance, step } from './services/maintenance';
@@ -19,14 +23,18 @@ import { queueDueReminders } from './services/reminders';
  */
 export const MAX_REQUESTS_PER_RUN = 25;
 
+/** Webhook attempts per cron run (subrequests too, beside the outbox's); the rest waits a minute. */
+export const MAX_PUSHES_PER_RUN = 20;
+
 /** Buckets idle this long are full again for every limit we configure, so deleting them is free. */
 export const BUCKET_IDLE_MS = 24 * 3600_000;
 
-export type ScheduledReport = { requests: number; sent: number; failed: number; purgedPending: number; purgedBuckets: number };
+export type ScheduledReport = { requests: number; sent: number; failed: number; purgedPending: number; purgedBuckets: number; webhooks?: { attempted: number; delivered: number; failed: number } };
 
 /**
- * The cron's work: send what the outbox holds (paced at MAIL_RATE_PER_SECOND), the shared
- * maintenance (expired signups, health), and idle rate-limit buckets (D1 keeps them in a table).
+ * The cron's work: send what the outbox holds (paced at MAIL_RATE_PER_SECOND), outbound webhooks
+ * (new feed events and due retries), the shared maintenance (expired signups, health), and idle
+ * rate-limit buckets (D1 keeps them in a table).
  */
 export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
   const report: ScheduledReport = { requests: 0, sent: 0, failed: 0, purgedPending: 0, purgedBuckets: 0 };
@@ -35,6 +43,11 @@ export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
   });
   await step(deps, 'drain', async () => {
     Object.assign(report, await drainDue(deps, MAX_REQUESTS_PER_RUN, { spacingMs: 1000 / deps.config.MAIL_RATE_PER_SECOND }));
+  });
+  await step(deps, 'webhooks', async () => {
+    const transport = fetchWebhookTransport({ fetch: deps.fetch, policy: targetPolicy(deps.config), timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS });
+    const { attempted, delivered, failed } = await pushDue(deps, { webhook: webhookSender(transport) }, MAX_PUSHES_PER_RUN);
+    report.webhooks = { attempted, delivered, failed };
   });
   Object.assign(report, await runMaintenance(deps));
   await step(deps, 'purge-buckets', async () => {

@@ -36,3 +36,29 @@ export function startListgate(env: Record<string, string> = {}, nodeArgs?: strin
 
 /** A distinct IPv4 client address for request n (10.0.0.0/8 holds 16M). */
 export const clientAddress = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
+/**
+ * With BENCH_WEBHOOK=1: a webhook on every event of every list, to a receiver in this process that
+ * answers 204 and counts, so a scenario measures its requests while the server also pushes every
+ * feed event it writes. Answers how many deliveries arrived, and a stop function.
+ */
+export async function benchWebhook(server: Server): Promise<{ received(): number; stop(): Promise<void> } | null> {
+  if (process.env.BENCH_WEBHOOK !== '1') return null;
+  const { createServer } = await import('node:http');
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume().on('end', () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const { port } = receiver.address() as { port: number };
+  const res = await fetch(`${server.url}/v1/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, events: ['subscriber.confirmed', 'subscriber.unsubscribed', 'subscriber.suppressed', 'subscriber.erased'] }),
+  });
+  if (res.status !== 201) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+  return { received: () => received, stop: () => new Promise<void>((r) => receiver.close(() => r())) };
+}

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type ChangeType, changeTypes } from '../domain/webhook-payload';
 
 /** Installation-wide values created once: the dev token secret, the erasure HMAC key. */
 export const settings = sqliteTable('settings', {
@@ -319,4 +320,98 @@ export const listDaily = sqliteTable(
     complaints: integer('complaints').notNull().default(0),
   },
   (t) => [uniqueIndex('list_daily_pk').on(t.listId, t.day)],
+);
+
+/**
+ * A consumer of the changes feed that pushes its events somewhere (an outbound webhook; the same
+ * machinery serves any later push, such as a sender's contact sync). `cursor` is the last feed seq
+ * turned into deliveries; a replay moves it back and starts a new `generation`, so the events it
+ * sends again get new message ids. Which events it takes: `types` and, unless null, `lists` (slugs).
+ */
+export const pushConsumers = sqliteTable('push_consumers', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['webhook'] }).notNull(),
+  types: text('types', { mode: 'json' }).$type<ChangeType[]>().notNull(),
+  lists: text('lists', { mode: 'json' }).$type<string[] | null>(),
+  cursor: integer('cursor').notNull().default(0),
+  generation: integer('generation').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  /** First failed attempt since the last success; a consumer failing long enough is disabled. */
+  failingSince: integer('failing_since'),
+  lastSuccessAt: integer('last_success_at'),
+  lastFailureAt: integer('last_failure_at'),
+  /** Set when it was disabled (failing for days); nothing is queued or sent for it until enabled again. */
+  disabledAt: integer('disabled_at'),
+  disabledReason: text('disabled_reason'),
+});
+export type { ChangeType };
+
+/** An outbound webhook: where its consumer's events go, and the Standard Webhooks secret that signs them. */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id')
+    .primaryKey()
+    .references(() => pushConsumers.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  /** `whsec_` + base64 of the key: it signs every delivery, so it is kept as it was shown once. */
+  secret: text('secret').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+/**
+ * The push queue: one row per event a consumer must receive. The message id is drawn when the row
+ * is made and kept across every retry (Standard Webhooks' `webhook-id`). Nothing personal is
+ * stored here: the payload is built from the feed and the subscription when it is sent.
+ */
+export const pushDeliveries = sqliteTable(
+  'push_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    consumerId: text('consumer_id')
+      .notNull()
+      .references(() => pushConsumers.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    generation: integer('generation').notNull(),
+    messageId: text('message_id').notNull(),
+    type: text('type', { enum: changeTypes }).notNull(),
+    state: text('state', { enum: ['queued', 'delivered', 'failed'] }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** A sender holds the row until then; a Node start frees every row (one server per database). */
+    leasedUntil: integer('leased_until'),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('push_deliveries_event').on(t.consumerId, t.generation, t.seq),
+    index('push_deliveries_due').on(t.state, t.nextAttemptAt),
+    index('push_deliveries_consumer').on(t.consumerId, t.state, t.nextAttemptAt),
+    index('push_deliveries_finished').on(t.finishedAt),
+  ],
+);
+
+/** Each attempt to deliver, for operators (GET /v1/webhooks/{id}/deliveries); purged after a while. */
+export const pushAttempts = sqliteTable(
+  'push_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    consumerId: text('consumer_id')
+      .notNull()
+      .references(() => pushConsumers.id, { onDelete: 'cascade' }),
+    deliveryId: integer('delivery_id').notNull(),
+    messageId: text('message_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type', { enum: changeTypes }).notNull(),
+    attempt: integer('attempt').notNull(),
+    at: integer('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** The answer's status, or null when none came (refused, timeout, network error). */
+    status: integer('status'),
+    error: text('error'),
+    /** The start of the answer's body, at most a few hundred characters. */
+    excerpt: text('excerpt'),
+    /** What became of the message after this attempt. */
+    outcome: text('outcome', { enum: ['delivered', 'retrying', 'failed'] }).notNull(),
+  },
+  (t) => [index('push_attempts_consumer').on(t.consumerId, t.id), index('push_attempts_at').on(t.at)],
 );

@@ -112,6 +112,15 @@ export function ApiDocsPage(props: { doc: Document; documentUrl: string }) {
             ))}
           </section>
         ))}
+        {doc.webhooks ? (
+          <section aria-labelledby="webhook-deliveries">
+            <h2 id="webhook-deliveries">Webhook deliveries</h2>
+            <p>What listgate POSTs to each outbound webhook (made with POST /v1/webhooks), by event.</p>
+            {Object.entries(doc.webhooks).flatMap(([event, item]) =>
+              Object.entries(item).map(([method, op]) => <OperationView method={method} path={event} op={{ ...op, security: [] }} doc={doc} />),
+            )}
+          </section>
+        ) : null}
         <section aria-labelledby="schemas">
           <h2 id="schemas">Schemas</h2>
           {Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => (

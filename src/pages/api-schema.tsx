@@ -39,6 +39,8 @@ export type Operation = {
 export type Document = {
   info: { title: string; version: string; description?: string };
   paths?: Record<string, Record<string, Operation>>;
+  /** What the service sends to receivers (outbound webhooks), by event name. */
+  webhooks?: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, Schema>; securitySchemes?: Record<string, { description?: string }> };
 };
 

@@ -32,6 +32,7 @@ export async function runMaintenance(deps: Deps): Promise<MaintenanceReport> {
       deliveryEvents: daysAgo(Math.max(config.RETENTION_DELIVERY_EVENTS_DAYS, config.SOFT_BOUNCE_WINDOW_DAYS)),
       audit: daysAgo(config.RETENTION_AUDIT_DAYS),
       capRows: now - MAIL_WINDOW_MS,
+      webhookDeliveries: daysAgo(config.RETENTION_WEBHOOK_DELIVERIES_DAYS),
     });
     const purged = Object.values(report.purged).reduce((a, b) => a + b, 0);
     if (purged) deps.logger.info('rows past their retention purged', report.purged);

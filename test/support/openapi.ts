@@ -37,8 +37,12 @@ export function responseChecker(doc: unknown) {
     if (!check(value)) throw new Error(`${what} does not match the document: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value).slice(0, 2000)}`);
   };
 
+  /** Throws unless `value` matches the component schema `name` (for what is not an answer: webhook payloads). */
+  checkAnswer.schema = (name: string, value: unknown) => validate(`openapi.json#/${pointer('components', 'schemas', name)}`, value, `schema ${name}`);
+  return checkAnswer;
+
   /** Throws unless `res` (to `method` on the path template `path`) is one of the answers the document describes. */
-  return async function checkAnswer(method: string, path: string, res: Response): Promise<void> {
+  async function checkAnswer(method: string, path: string, res: Response): Promise<void> {
     const what = `${method.toUpperCase()} ${path} -> ${res.status}`;
     const op = paths[path]?.[method.toLowerCase()];
     if (!op) throw new Error(`${method} ${path} is not in the document`);
@@ -57,7 +61,7 @@ export function responseChecker(doc: unknown) {
       for (const line of body.split('\n').filter(Boolean)) validate('openapi.json#/components/schemas/ExportRow', JSON.parse(line), `${what} (a line)`);
     } else if (type.endsWith('json')) validate(ref, JSON.parse(body), what);
     else validate(ref, body, what);
-  };
+  }
 }
 
 export { committed };

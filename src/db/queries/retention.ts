@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../types';
-import { addresses, auditLog, deliveryEvents, outbox, outboxBatches, webhookReceipts } from '../schema';
+import { addresses, auditLog, deliveryEvents, outbox, outboxBatches, pushAttempts, pushDeliveries, webhookReceipts } from '../schema';
 
 /** Rows one purge statement deletes: small enough that it never holds the writer for long. */
 export const PURGE_CHUNK = 2000;
@@ -17,12 +17,13 @@ async function purgeWhere(db: Db, table: SQLiteTable, id: SQLiteColumn, where: S
   }
 }
 
-export type RetentionCutoffs = { sentMail: number; webhookReceipts: number; deliveryEvents: number; audit: number; capRows: number };
+export type RetentionCutoffs = { sentMail: number; webhookReceipts: number; deliveryEvents: number; audit: number; capRows: number; webhookDeliveries: number };
 
 /**
  * Purges what is kept only for a while (each cutoff is a time before which rows go): mail sent or
  * given up (it holds addresses and tokens) and finished provider batches, webhook receipts, delivery
- * events, audit entries, and the per-mailbox cap rows whose newest mail left the cap's 24 hours.
+ * events, audit entries, the per-mailbox cap rows whose newest mail left the cap's 24 hours, and
+ * outbound webhook attempts and finished deliveries.
  */
 export async function purgeExpired(db: Db, cutoff: RetentionCutoffs): Promise<Record<keyof RetentionCutoffs, number>> {
   return {
@@ -34,5 +35,8 @@ export async function purgeExpired(db: Db, cutoff: RetentionCutoffs): Promise<Re
     deliveryEvents: await purgeWhere(db, deliveryEvents, deliveryEvents.id, lt(deliveryEvents.at, cutoff.deliveryEvents)),
     audit: await purgeWhere(db, auditLog, auditLog.id, lt(auditLog.at, cutoff.audit)),
     capRows: await purgeWhere(db, addresses, addresses.key, or(sql`${addresses.mail1At} IS NULL`, lte(addresses.mail1At, cutoff.capRows))),
+    webhookDeliveries:
+      (await purgeWhere(db, pushAttempts, pushAttempts.id, lt(pushAttempts.at, cutoff.webhookDeliveries))) +
+      (await purgeWhere(db, pushDeliveries, pushDeliveries.id, and(inArray(pushDeliveries.state, ['delivered', 'failed']), lt(pushDeliveries.finishedAt, cutoff.webhookDeliveries)))),
   };
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
 import { committed, responseChecker } from '../../support/openapi';
 import { confirmed, pendingSignup } from '../../support/flow';
-import { ADMIN, adminEnv, makeKey, makeList } from '../../support/operator';
+import { startReceiver } from '../../support/fakes/receiver';
+import { ADMIN, adminEnv, api, makeKey, makeList } from '../../support/operator';
+import { pusher } from '../../support/push';
 
 /**
  * Real answers of every /v1 endpoint, successes and the main errors, checked against the response
@@ -172,6 +174,37 @@ describe('answers of /v1 match the OpenAPI document', () => {
     expect(untried('Events')).toEqual([]);
   });
 
+  it('answers of the Webhooks operations, and the payloads delivered', async () => {
+    const { t, call, untried, key } = await fixture();
+    const rx = await startReceiver();
+    try {
+      const hook = (await (await call('POST', '/v1/webhooks', {}, 201, { body: { url: rx.url, events: ['subscriber.confirmed', 'subscriber.erased'] } })).json()) as { id: string };
+      await call('POST', '/v1/webhooks', {}, 422, { body: { url: 'ftp://x', events: ['subscriber.confirmed'] } });
+      await call('POST', '/v1/webhooks', {}, 403, { key: await key(['admin'], ['newsletter']), body: { url: rx.url, events: ['subscriber.confirmed'] } });
+      await confirmed(t, 'eve@example.com', { name: 'Eve' });
+      rx.answer({ status: 500, body: 'try later' });
+      await pusher(t).run();
+      await api(t, 'DELETE', '/v1/subscribers/eve@example.com');
+      t.clock.advance(60_000);
+      await pusher(t).run();
+      expect(rx.received.map((r) => r.json.type)).toEqual(['subscriber.confirmed', 'subscriber.confirmed', 'subscriber.erased']);
+      for (const r of rx.received) check.schema('WebhookPayload', r.json);
+      await call('GET', '/v1/webhooks', {}, 200);
+      await call('GET', '/v1/webhooks/{id}', { id: hook.id }, 200);
+      await call('GET', '/v1/webhooks/{id}', { id: 'wh_nope' }, 404);
+      await call('GET', '/v1/webhooks/{id}/deliveries', { id: hook.id }, 200, { query: 'limit=2' });
+      await call('GET', '/v1/webhooks/{id}/deliveries', { id: hook.id }, 422, { query: 'limit=0' });
+      await call('POST', '/v1/webhooks/{id}/replay', { id: hook.id }, 202, { body: { after: 0 } });
+      await call('POST', '/v1/webhooks/{id}/replay', { id: hook.id }, 422, { body: { after: 'start' } });
+      await call('POST', '/v1/webhooks/{id}/enable', { id: hook.id }, 200);
+      await call('DELETE', '/v1/webhooks/{id}', { id: hook.id }, 204);
+      await call('DELETE', '/v1/webhooks/{id}', { id: hook.id }, 404);
+      expect(untried('Webhooks')).toEqual([]);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('refuses answers the document does not describe (so the checks above can fail)', async () => {
     const { call } = await fixture();
     const list = (await (await call('GET', '/v1/lists/{list}', { list: 'weekly' }, 200)).json()) as Record<string, unknown>;
@@ -189,6 +222,6 @@ describe('answers of /v1 match the OpenAPI document', () => {
 
   it('leaves no tag of the document untested', () => {
     const tags = new Set(Object.values(committed.paths as Record<string, Record<string, Operation>>).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
-    expect([...tags].sort()).toEqual(['Events', 'Export', 'Keys', 'Lists', 'Subscribers', 'Suppressions']);
+    expect([...tags].sort()).toEqual(['Events', 'Export', 'Keys', 'Lists', 'Subscribers', 'Suppressions', 'Webhooks']);
   });
 });
