@@ -65,6 +65,12 @@ export interface Deps {
   outbox: Outbox;
   /** HMAC key for address hashes in the suppression list (per installation, never rotated). */
   hashKey: CryptoKey;
+  /**
+   * The same keyed hashes as `addressHash(hashKey, text)`, many at once and synchronously, where the
+   * runtime has a fast HMAC (Node: node:crypto). Imports hash every row: Web Crypto's per-call
+   * promise costs more than the hash itself. Unset (Workers, tests): Web Crypto is used.
+   */
+  hashAddresses?: (texts: string[]) => string[];
   /** Fetch used for outbound calls (Turnstile, SNS certificates); tests inject their own. */
   fetch: typeof fetch;
   /** MX lookup for opt-in address checks (Node only): 'none' only when the domain certainly has no mail server. */
@@ -74,6 +80,8 @@ export interface Deps {
    * before the app runs, so there it is unset.
    */
   staticFile?: (path: string) => Response | undefined;
+  /** Aborted when the process is stopping (Node: SIGTERM): long work (an import) stops at its next safe point. */
+  stopping?: AbortSignal;
   /** Keeps background work alive after the answer (Workers: ctx.waitUntil). */
   background?: (work: Promise<unknown>) => void;
 }

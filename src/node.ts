@@ -7,6 +7,7 @@ import type { AppEnv, Deps, Logger, Mailer } from './deps';
 import { releaseAllLeases } from './db/queries/outbox';
 import { acquireServerLock, ServerLockError } from './db/server-lock';
 import { openSqlite } from './db/sqlite';
+import { nodeAddressHasher } from './node-hash';
 import { openExportDb } from './db/sqlite-reader';
 import { addressOnRecord } from './domain/address';
 import { staticFiles } from './http/static-files';
@@ -104,11 +105,14 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger, tokens, hashKey };
   const outbox = startDrainLoop(ports);
   const exportDb = openExportDb(sqlite);
+  const shuttingDown = new AbortController();
   const deps: Deps = {
     ...ports,
     exportDb: exportDb.db,
     tokens,
     hashKey,
+    hashAddresses: await nodeAddressHasher(sqlite.db),
+    stopping: shuttingDown.signal,
     outbox,
     rateLimiter: memoryRateLimiter(clock),
     fetch: globalThis.fetch.bind(globalThis),
@@ -167,6 +171,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const stop = () =>
     (stopping ??= (async () => {
       const deadline = Date.now() + SHUTDOWN_MS;
+      // A running import stops after the chunk it is writing (tens of milliseconds) and answers.
+      shuttingDown.abort();
       clearInterval(maintenanceTimer);
       clearInterval(reminderTimer);
       const closed = new Promise<void>((r) => server.close(() => r()));

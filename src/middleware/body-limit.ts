@@ -6,6 +6,9 @@ import { ApiError } from '../errors';
 /** Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied. */
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
 
+/** The streamed import (a whole exported list): IMPORT_MAX_BYTES instead of the small-body limit. */
+export const IMPORT_PATH = /^\/v1\/lists\/[^/]+\/imports$/;
+
 export type BodyLimitOptions = { maxBytes: number; maxBytesFor?: (path: string) => number | undefined };
 
 /**
