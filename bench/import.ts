@@ -7,8 +7,9 @@
  *   npx tsx bench/import.ts                 # 1,000,000 rows
  *   BENCH_IMPORT_ROWS=100000 npx tsx bench/import.ts
  *
- * Targets: rows/s at least 0.3 of the ceiling's; memory flat: the process's RSS when 90 % of the
- * rows are in is at most 64 MB above its RSS at 10 % (a per-row leak of 100 bytes shows as 80 MB).
+ * Targets: rows/s at least 0.3 of the ceiling's; memory flat: the process's RSS when all rows are in
+ * is at most 64 MB above its RSS at half of them (SQLite's page cache, 64 MiB, fills before that
+ * with a million rows; a per-row leak of 128 bytes would show as 64 MB).
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +21,7 @@ import Database from 'better-sqlite3';
 import { loadConfig } from '../src/config';
 import type { Deps } from '../src/deps';
 import { findList } from '../src/db/queries/lists';
-import { openSqlite } from '../src/db/sqlite';
+import { openSqlite, PAGE_CACHE_KIB } from '../src/db/sqlite';
 import { jsonLogger } from '../src/logger';
 import { nodeAddressHasher } from '../src/node-hash';
 import { importList } from '../src/services/import';
@@ -70,7 +71,7 @@ async function listgateImport() {
   const seconds = (performance.now() - started) / 1000;
   handle.close();
   const at = (fraction: number) => rss.find(([n]) => n >= rows * fraction)?.[1] ?? NaN;
-  return { hash: deps.hashAddresses!, report, seconds, growthMb: (at(0.9) - at(0.1)) / 2 ** 20, peakMb: Math.max(...rss.map(([, r]) => r)) / 2 ** 20 };
+  return { hash: deps.hashAddresses!, report, seconds, growthMb: (at(1) - at(0.5)) / 2 ** 20, peakMb: Math.max(...rss.map(([, r]) => r)) / 2 ** 20 };
 }
 
 /**
@@ -83,11 +84,16 @@ function rawInsert(hash: (texts: string[]) => string[]) {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // The same page cache as listgate's own connection (src/db/sqlite.ts), so only the work differs.
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   db.prepare(`INSERT INTO lists (slug, name, created_at, updated_at) VALUES ('newsletter', 'Newsletter', 0, 0)`).run();
   const token = (n: number) => randomBytes(n).toString('base64url');
+  // Ids and tokens made as the import makes them: a random prefix per 1,000 rows, a random part per row.
+  let prefix = '';
   const values = Array.from({ length: rows }, (_, i) => {
+    if (i % 1000 === 0) prefix = token(6);
     const email = emailOf(i);
-    return [`sub_${token(12)}`, email, email, hash([email])[0], `Reader ${i}`, token(18), `u_${token(24)}`, i + 1];
+    return [`sub_${prefix}${token(6)}`, email, email, hash([email])[0], `Reader ${i}`, `${prefix}${token(9)}`, `u_${prefix}${token(24)}`, i + 1];
   });
   const insert = db.prepare(
     `INSERT INTO subscriptions (public_id, list_id, email, key, mailbox_hash, name, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq, provider)
@@ -112,7 +118,7 @@ try {
   const clean = imported.report.imported === rows && imported.report.rows === rows;
   const flat = imported.growthMb <= FLAT_MB;
   console.log(`listgate: ${rows} rows in ${imported.seconds.toFixed(2)} s = ${value.toFixed(0)} rows/s; raw insert ${raw.seconds.toFixed(2)} s = ${ceiling.toFixed(0)} rows/s; ratio ${ratio.toFixed(3)} (target >= ${RATIO})`);
-  console.log(`memory: RSS grew ${imported.growthMb.toFixed(1)} MB from 10 % to 90 % of the rows (target <= ${FLAT_MB}), peak ${imported.peakMb.toFixed(0)} MB; report ${JSON.stringify({ ...imported.report, errors: imported.report.errors.length })}`);
+  console.log(`memory: RSS grew ${imported.growthMb.toFixed(1)} MB from 50 % to 100 % of the rows (target <= ${FLAT_MB}), peak ${imported.peakMb.toFixed(0)} MB; report ${JSON.stringify({ ...imported.report, errors: imported.report.errors.length })}`);
   printResults([
     {
       name: `confirmed import of ${rows.toLocaleString('en')} CSV rows (Node, SQLite file)`,
@@ -122,7 +128,7 @@ try {
       ratio,
       target: `ratio >= ${RATIO} of a raw one-transaction insert; RSS flat (<= ${FLAT_MB} MB growth)`,
       pass: clean && flat && ratio >= RATIO,
-      note: `${imported.seconds.toFixed(1)} s vs ${raw.seconds.toFixed(1)} s raw; RSS +${imported.growthMb.toFixed(0)} MB from 10 % to 90 %, peak ${imported.peakMb.toFixed(0)} MB${clean ? '' : `; imported ${imported.report.imported} of ${rows}`}`,
+      note: `${imported.seconds.toFixed(1)} s vs ${raw.seconds.toFixed(1)} s raw; RSS +${imported.growthMb.toFixed(0)} MB from 50 % to 100 %, peak ${imported.peakMb.toFixed(0)} MB${clean ? '' : `; imported ${imported.report.imported} of ${rows}`}`,
     },
   ]);
   process.exitCode = clean && flat && ratio >= RATIO ? 0 : 1;

@@ -77,7 +77,10 @@ export async function decideChunk(deps: Pick<Deps, 'db' | 'hashKey' | 'hashAddre
   const verdict = judge(ctx, facts);
   const inChunk = new Set<string>();
   const rows: ChunkRow[] = [];
-  const random = randomBytes(candidates.length * 66);
+  // The chunk's ids and tokens share a random prefix: each lands in one region of its index (one
+  // page written per few rows at commit, not one per row), while each token keeps its own random part.
+  const random = randomBytes(candidates.length * 48 + 6);
+  const prefix = base64url(random.subarray(0, 6));
   candidates.forEach((c, i) => {
     const { mailboxHash, legacyHash } = hashes[i];
     const reason = verdict(mailboxHash, legacyHash) ?? (inChunk.has(mailboxHash) || seenBefore(ctx, mailboxHash) ? 'duplicate' : null);
@@ -88,19 +91,19 @@ export async function decideChunk(deps: Pick<Deps, 'db' | 'hashKey' | 'hashAddre
     }
     inChunk.add(mailboxHash);
     counts.imported++;
-    const bytes = (from: number, n: number) => base64url(random.subarray(i * 66 + from, i * 66 + from + n));
+    const bytes = (from: number, n: number) => base64url(random.subarray(6 + i * 48 + from, 6 + i * 48 + from + n));
     rows.push({
-      p: `sub_${bytes(0, 12)}`,
+      p: `sub_${prefix}${bytes(0, 6)}`,
       e: c.email,
       k: c.key,
       h: mailboxHash,
       l: legacyHash,
       n: c.name,
       o: c.optInAt,
-      u: `u_${bytes(12, 24)}`,
-      s: bytes(36, 18),
+      u: `u_${prefix}${bytes(6, 24)}`,
+      s: `${prefix}${bytes(30, 9)}`,
       v: funnelProviderOf(providerOf(c.domain)?.id),
-      ...(ctx.mode === 'reconfirm' ? { at: takeMailSlot(ctx), c: bytes(54, 12) } : {}),
+      ...(ctx.mode === 'reconfirm' ? { at: takeMailSlot(ctx), c: bytes(39, 9) } : {}),
     });
   });
   return { rows, counts, errors };

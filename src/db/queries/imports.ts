@@ -53,7 +53,8 @@ export async function chunkFacts(db: Db, listId: number, mailboxHashes: string[]
     db
       .select({ hash: subscriptions.mailboxHash, state: subscriptions.state, importId: subscriptions.importId })
       .from(subscriptions)
-      .where(and(sql`${subscriptions.mailboxHash} IN ${inList(mailboxHashes)}`, eq(subscriptions.listId, listId)))
+      // `+list_id`: by the mailbox index; the list's own index would walk every row of the list per chunk.
+      .where(and(sql`${subscriptions.mailboxHash} IN ${inList(mailboxHashes)}`, sql`+${subscriptions.listId} = ${listId}`))
       .all(),
   ]);
   return { suppressed, onList };
