@@ -64,7 +64,7 @@ export function createApp(deps: Deps) {
   app.use('*', securityHeaders());
   // Provider webhooks and the streamed import have their own ceilings; everything else is small.
   const maxBytesFor = (path: string) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : IMPORT_PATH.test(path) ? deps.config.IMPORT_MAX_BYTES : undefined);
-  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor }));
+  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor, streamed: (path) => IMPORT_PATH.test(path) }));
 
   app.get('/healthz', async (c) => {
     const { healthy, report, retryAfter } = await checkHealth(deps);

@@ -40,11 +40,19 @@ async function* rows(columns: Columns, header: RawRecord, rest: AsyncIterator<Ra
 
 const NO_FIELDS = () => undefined;
 
-/** Line breaks inside a record's quoted fields, to find the line a record starts on from where it ends. */
+/**
+ * Line breaks inside a record's quoted fields: `lines` as a person counts them, and `crlf`, the
+ * CRLF pairs among them, which csv-parse's own count takes for two lines each.
+ */
 const breaksIn = (fields: string[]) => {
-  let n = 0;
-  for (const f of fields) if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)!.length;
-  return n;
+  let lines = 0;
+  let crlf = 0;
+  for (const f of fields) {
+    if (!f.includes('\n') && !f.includes('\r')) continue;
+    lines += f.match(/\r\n|\r|\n/g)!.length;
+    crlf += f.split('\r\n').length - 1;
+  }
+  return { lines, crlf };
 };
 
 async function* csvRecords(body: ReadableStream<Uint8Array>): AsyncGenerator<RawRecord> {
@@ -57,9 +65,13 @@ async function* csvRecords(body: ReadableStream<Uint8Array>): AsyncGenerator<Raw
     record_delimiter: ['\r\n', '\n', '\r'],
   });
   let index: Map<string, number> | null = null;
+  let overcount = 0;
   try {
     for await (const { record, info } of body.pipeThrough(parser) as unknown as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines - breaksIn(record);
+      // The line the record starts on: where it ends, less the breaks inside its fields.
+      const breaks = breaksIn(record);
+      overcount += breaks.crlf;
+      const line = info.lines - overcount - breaks.lines;
       if (!index) {
         index = new Map();
         // The first column of a name wins (Mailchimp repeats UNSUB_CAMPAIGN_ID in some exports).

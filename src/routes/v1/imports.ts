@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { importModes } from '../../db/schema';
 import { ApiError } from '../../errors';
+import { streamedBody } from '../../http/request';
 import { principalOf } from '../../middleware/auth';
 import { requireList } from '../../middleware/list';
 import { importList, listImports } from '../../services/import';
@@ -112,9 +113,7 @@ export const importRoutes = v1Router().openapi(
     if (query.mode === 'suppress' && principal.lists) throw new ApiError('forbidden', 'Mode suppress spans lists and needs a key that is not limited to lists.');
     const list = await requireList(c);
     const kind = fileFormat(c.req.header('content-type'));
-    const body = c.req.raw.body;
-    if (!body) throw new ApiError('invalid_input', 'The body is empty: send the file.');
-    const report = await importList(deps, list, body, {
+    const report = await importList(deps, list, streamedBody(c, deps.config.IMPORT_MAX_BYTES), {
       mode: query.mode,
       consentSource: query.consent_source ?? null,
       notify: query.notify,
