@@ -40,7 +40,8 @@ const NODE_ONLY_INPUTS = [
   'src/cli/',
 ];
 /** The only node: built-ins the Worker may import (nodejs_compat provides them). */
-const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks']);
+// node:stream/web: csv-parse/stream takes TransformStream from it (the import's CSV reader); workerd provides it.
+const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks', 'node:stream/web']);
 
 const root = new URL('../..', import.meta.url).pathname;
 let out: string;

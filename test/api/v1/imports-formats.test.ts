@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
 import { subscriptionRow } from '../../support/flow';
-import { fixture, runImport } from '../../support/imports';
+import { fixture, runImport } from '../../support/imports-node';
 import { adminEnv, api, type Json } from '../../support/operator';
 
 const mode = { mode: 'confirmed', consent_source: 'the old provider\'s double opt-in' } as const;

@@ -4,7 +4,7 @@ import { addressHash } from '../../../src/domain/ids';
 import { testApp } from '../../support/app';
 import { confirmed, count, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
 import { ADMIN, adminEnv, api } from '../../support/operator';
-import { runImport } from '../../support/imports';
+import { runImport } from '../../support/imports-node';
 
 const confirmedMode = { mode: 'confirmed', consent_source: 'signup form with double opt-in' } as const;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../support/app';
 import { confirmed, count, nextIp, subscriptionRow } from '../../support/flow';
-import { csvOf, fixture, runImport } from '../../support/imports';
+import { csvOf } from '../../support/imports';
+import { fixture, runImport } from '../../support/imports-node';
 import { confirmTokenFor } from '../../support/mail';
 import { adminEnv, api, feed, type Json, makeKey, makeList, parseCsv } from '../../support/operator';
 import { jsonHeaders } from '../../support/requests';
