@@ -3,6 +3,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { registerBackup } from './cli/backup';
 import { registerDoctor } from './cli/doctor';
 import { registerExport } from './cli/export';
+import { registerImport } from './cli/import';
 import { registerKeys } from './cli/keys';
 import { registerLists } from './cli/lists';
 import { registerRestore } from './cli/restore';
@@ -11,7 +12,7 @@ import { registerEmbed } from './cli/embed';
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
   const program = new Command('listgate')
-    .description('Double opt-in subscription service: lists, keys, export, embed, doctor, backup, restore')
+    .description('Double opt-in subscription service: lists, keys, export, import, embed, doctor, backup, restore')
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerLists(program);
   registerKeys(program);
   registerExport(program);
+  registerImport(program);
   registerBackup(program);
   registerRestore(program);
   registerEmbed(program);

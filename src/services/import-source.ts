@@ -28,7 +28,7 @@ export async function openSource(body: ReadableStream<Uint8Array>, kind: FileFor
 
 const noColumns = (message: string) => invalidInput([{ field: '(body)', code: 'no_email_column', message }]);
 
-type RawRecord = { line: number; names: string[]; get: (key: string) => unknown; bad?: true };
+export type RawRecord = { line: number; names: string[]; get: (key: string) => unknown; bad?: true };
 
 async function* rows(columns: Columns, header: RawRecord, rest: AsyncIterator<RawRecord>): AsyncGenerator<SourceRecord> {
   // NDJSON: the first object is a row too (its keys were the "header").
@@ -55,7 +55,11 @@ const breaksIn = (fields: string[]) => {
   return { lines, crlf };
 };
 
-async function* csvRecords(body: ReadableStream<Uint8Array>): AsyncGenerator<RawRecord> {
+/**
+ * The records of a CSV stream with the line each starts on; the first is the header (its `names`
+ * are the column names, a data record's `names` its fields). The CLI splits files with it too.
+ */
+export async function* csvRecords(body: ReadableStream<Uint8Array>): AsyncGenerator<RawRecord> {
   const parser = parse({
     bom: true,
     info: true,

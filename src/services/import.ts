@@ -45,6 +45,9 @@ export type ImportReport = {
   mails_queued?: number;
 };
 
+/** What an import needs: the CLI builds these without a server. */
+export type ImportPorts = Pick<Deps, 'db' | 'atomic' | 'clock' | 'config' | 'hashKey' | 'hashAddresses'>;
+
 export const MAX_REPORTED_ERRORS = 100;
 /** A chunk's write aims at this long: other requests wait at most about this for the database. */
 const CHUNK_TARGET_MS = 40;
@@ -57,7 +60,7 @@ const CHUNK_MAX = 2000;
  * size follows the measured write time), and the event loop is yielded between chunks. A failure
  * or a stop leaves every written chunk whole and the rest unwritten; a re-run skips what is there.
  */
-export async function importList(deps: Deps, list: List, body: ReadableStream<Uint8Array>, opts: ImportOptions): Promise<ImportReport> {
+export async function importList(deps: ImportPorts, list: List, body: ReadableStream<Uint8Array>, opts: ImportOptions): Promise<ImportReport> {
   checkOptions(opts);
   const source = await openSource(body, opts.kind);
   const now = deps.clock.now();
@@ -124,7 +127,7 @@ export async function importList(deps: Deps, list: List, body: ReadableStream<Ui
 }
 
 /** Decides and writes one chunk, adds it to the report, and answers the next chunk's size. */
-async function writeChunk(deps: Deps, ctx: ImportContext, opts: ImportOptions, list: List, records: SourceRecord[], report: ImportReport, size: number): Promise<number> {
+async function writeChunk(deps: ImportPorts, ctx: ImportContext, opts: ImportOptions, list: List, records: SourceRecord[], report: ImportReport, size: number): Promise<number> {
   const decided = await decideChunk(deps, ctx, records);
   const started = performance.now();
   if (ctx.importId !== null && decided.counts.rows > 0) {
