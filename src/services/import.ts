@@ -51,7 +51,8 @@ export type ImportPorts = Pick<Deps, 'db' | 'atomic' | 'clock' | 'config' | 'has
 export const MAX_REPORTED_ERRORS = 100;
 /** A chunk's write aims at this long: other requests wait at most about this for the database. */
 const CHUNK_TARGET_MS = 40;
-const CHUNK_MIN = 50;
+/** At least this many rows a chunk: 10,000 rows (a Worker's request) are at most 100 chunks, 600 D1 queries. */
+const CHUNK_MIN = 100;
 const CHUNK_MAX = 2000;
 
 /**
