@@ -104,7 +104,13 @@ export async function importList(deps: ImportPorts, list: List, body: ReadableSt
       // Other requests (and the database's other writers) get their turn between chunks.
       await new Promise((resolve) => setTimeout(resolve, 0));
     };
-    for await (const record of source.records) {
+    // A stop ends the import between chunks, also while it waits for a slow sender's next bytes.
+    const records = source.records[Symbol.asyncIterator]();
+    const stopped = new Promise<'stop'>((resolve) => (opts.signal?.aborted ? resolve('stop') : opts.signal?.addEventListener('abort', () => resolve('stop'), { once: true })));
+    for (;;) {
+      const next = await Promise.race([records.next(), stopped]);
+      if (next === 'stop' || next.done) break;
+      const record = next.value;
       if (opts.maxRows && report.rows + pending.length >= opts.maxRows) {
         await flush();
         await finish('stopped');
@@ -112,8 +118,9 @@ export async function importList(deps: ImportPorts, list: List, body: ReadableSt
       }
       pending.push(record);
       if (pending.length >= size) await flush();
-      if (opts.signal?.aborted) break;
     }
+    // The rest of the body is not read: let go of it without waiting for a sender that may be gone.
+    if (opts.signal?.aborted) void records.return?.(undefined)?.catch(() => {});
     if (pending.length) await flush();
     report.state = opts.signal?.aborted ? 'stopped' : 'done';
     await finish(report.state);
