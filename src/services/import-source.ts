@@ -56,6 +56,18 @@ const breaksIn = (fields: string[]) => {
 };
 
 /**
+ * The parser's input queue holds 1,024 chunks, however large: a file read faster than it is imported
+ * would sit in memory whole. In pieces of 8 KiB that queue holds at most 8 MiB.
+ */
+function smallPieces(size = 8 * 1024): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      for (let at = 0; at < chunk.byteLength; at += size) controller.enqueue(chunk.subarray(at, at + size));
+    },
+  });
+}
+
+/**
  * The records of a CSV stream with the line each starts on; the first is the header (its `names`
  * are the column names, a data record's `names` its fields). The CLI splits files with it too.
  */
@@ -71,7 +83,7 @@ export async function* csvRecords(body: ReadableStream<Uint8Array>): AsyncGenera
   let index: Map<string, number> | null = null;
   let overcount = 0;
   try {
-    for await (const { record, info } of body.pipeThrough(parser) as unknown as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of body.pipeThrough(smallPieces()).pipeThrough(parser) as unknown as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       // The line the record starts on: where it ends, less the breaks inside its fields.
       const breaks = breaksIn(record);
       overcount += breaks.crlf;

@@ -104,11 +104,9 @@ export async function importList(deps: ImportPorts, list: List, body: ReadableSt
       // Other requests (and the database's other writers) get their turn between chunks.
       await new Promise((resolve) => setTimeout(resolve, 0));
     };
-    // A stop ends the import between chunks, also while it waits for a slow sender's next bytes.
     const records = source.records[Symbol.asyncIterator]();
-    const stopped = new Promise<'stop'>((resolve) => (opts.signal?.aborted ? resolve('stop') : opts.signal?.addEventListener('abort', () => resolve('stop'), { once: true })));
     for (;;) {
-      const next = await Promise.race([records.next(), stopped]);
+      const next = await nextOrStop(records, opts.signal);
       if (next === 'stop' || next.done) break;
       const record = next.value;
       if (opts.maxRows && report.rows + pending.length >= opts.maxRows) {
@@ -132,6 +130,24 @@ export async function importList(deps: ImportPorts, list: List, body: ReadableSt
     if (err instanceof ApiError && !('report' in err.extra)) (err.extra as Record<string, unknown>).report = report;
     throw err;
   }
+}
+
+/**
+ * The next record, or `stop` as soon as the signal aborts, also while a slow sender's next bytes are
+ * awaited. A listener per call, removed once the record is in: a race against one long-lived promise
+ * would keep a reaction alive for every row of the file.
+ */
+function nextOrStop<T>(records: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T> | 'stop'> {
+  if (!signal) return records.next();
+  if (signal.aborted) return Promise.resolve('stop');
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('stop');
+    signal.addEventListener('abort', onAbort, { once: true });
+    records.next().then(
+      (r) => (signal.removeEventListener('abort', onAbort), resolve(r)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 /** Decides and writes one chunk, adds it to the report, and answers the next chunk's size. */

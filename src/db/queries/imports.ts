@@ -3,6 +3,7 @@ import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db, ImportMode, ImportRow } from '../types';
 import { bound, preparedPerDb } from '../prepared';
 import { addresses, changes, imports, outbox, subscriptions, suppressions } from '../schema';
+import { queuedMailColumns } from './outbox';
 import { MAIL_COOLDOWN_MS, MAIL_WINDOW_MS } from './subscriptions';
 
 /**
@@ -215,22 +216,7 @@ const chunkStatements = preparedPerDb((db) => {
         .insert(outbox)
         .select(
           db
-            .select({
-              id: sql<number>`NULL`.as('id'),
-              subscriptionId: subscriptions.id,
-              listId: subscriptions.listId,
-              to: subscriptions.email,
-              kind: sql<'confirmation'>`'confirmation'`.as('kind'),
-              message: sql`NULL`.as('message'),
-              state: sql<'queued'>`'queued'`.as('state'),
-              batchId: sql`NULL`.as('batch_id'),
-              attempts: sql<number>`0`.as('attempts'),
-              nextAttemptAt: sql<number>`${field('at')}`.as('next_attempt_at'),
-              createdAt: sql<number>`${field('at')}`.as('created_at'),
-              sentAt: sql`NULL`.as('sent_at'),
-              providerId: sql`NULL`.as('provider_id'),
-              lastError: sql`NULL`.as('last_error'),
-            })
+            .select(queuedMailColumns('confirmation', sql`${field('at')}`, sql`${field('at')}`))
             .from(rowsOf)
             .innerJoin(subscriptions, sql`${subscriptions.publicId} = ${field('p')}`)
             .innerJoin(addresses, sql`${addresses.key} = ${field('h')} AND ${addresses.mailNonce} = ${field('c')}`)

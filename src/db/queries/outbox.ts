@@ -1,6 +1,27 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, sql } from 'drizzle-orm';
-import type { Atomic, Batch, Db, OutboxMessage } from '../types';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, type SQL, sql } from 'drizzle-orm';
+import type { Atomic, Batch, Db, MailKind, OutboxMessage } from '../types';
 import { lists, outbox, outboxBatches, subscriptions } from '../schema';
+
+/**
+ * The columns of a queued mail for `INSERT INTO outbox SELECT ... FROM subscriptions` (a signup's
+ * confirmation, a reminder, an import's paced confirmation): rendered when sent, due at `due`.
+ */
+export const queuedMailColumns = (kind: MailKind, due: SQL, createdAt: SQL) => ({
+  id: sql<number>`NULL`.as('id'),
+  subscriptionId: subscriptions.id,
+  listId: subscriptions.listId,
+  to: subscriptions.email,
+  kind: sql<MailKind>`${kind}`.as('kind'),
+  message: sql`NULL`.as('message'),
+  state: sql<'queued'>`'queued'`.as('state'),
+  batchId: sql`NULL`.as('batch_id'),
+  attempts: sql<number>`0`.as('attempts'),
+  nextAttemptAt: sql<number>`${due}`.as('next_attempt_at'),
+  createdAt: sql<number>`${createdAt}`.as('created_at'),
+  sentAt: sql`NULL`.as('sent_at'),
+  providerId: sql`NULL`.as('provider_id'),
+  lastError: sql`NULL`.as('last_error'),
+});
 
 /** How long a drainer holds a batch: longer than a request may take (the mailers time out sooner). */
 export const LEASE_MS = 60_000;

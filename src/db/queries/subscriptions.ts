@@ -2,6 +2,7 @@ import { and, asc, eq, exists, inArray, isNull, lte, ne, not, or, sql } from 'dr
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
+import { queuedMailColumns } from './outbox';
 import { addresses, changes, consentTexts, imports, lists, outbox, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
@@ -178,22 +179,7 @@ const signupStatements = preparedPerDb((db) => {
       .prepare(),
     db.insert(outbox).select(
       db
-        .select({
-          id: sql<number>`NULL`.as('id'),
-          subscriptionId: subscriptions.id,
-          listId: subscriptions.listId,
-          to: subscriptions.email,
-          kind: sql<'confirmation'>`'confirmation'`.as('kind'),
-          message: sql`NULL`.as('message'),
-          state: sql<'queued'>`'queued'`.as('state'),
-          batchId: sql`NULL`.as('batch_id'),
-          attempts: sql<number>`0`.as('attempts'),
-          nextAttemptAt: sql<number>`${p('mailAt')}`.as('next_attempt_at'),
-          createdAt: sql<number>`${p('now')}`.as('created_at'),
-          sentAt: sql`NULL`.as('sent_at'),
-          providerId: sql`NULL`.as('provider_id'),
-          lastError: sql`NULL`.as('last_error'),
-        })
+        .select(queuedMailColumns('confirmation', sql`${p('mailAt')}`, sql`${p('now')}`))
         .from(subscriptions)
         .innerJoin(addresses, eq(addresses.key, p('mailboxHash')))
         .where(and(eq(subscriptions.listId, p('listId')), eq(subscriptions.key, p('key')), eq(addresses.mailNonce, p('mailNonce')))),
