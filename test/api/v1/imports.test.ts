@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { queueDueReminders } from '../../../src/services/reminders';
 import { testApp } from '../../support/app';
 import { confirmed, count, nextIp, subscriptionRow } from '../../support/flow';
 import { csvOf } from '../../support/imports';
@@ -134,6 +135,18 @@ describe('POST /v1/lists/{list}/imports?mode=reconfirm', () => {
     expect(again.body).toMatchObject({ imported: 0, skipped: { already: 1 }, mails_queued: 0 });
     await t.deliver();
     expect(t.mailer.sent.slice(before).filter((m) => m.to === 'known@example.com')).toHaveLength(1);
+  });
+
+  it('sends imported rows no reminder, where a signup on the same list gets one', async () => {
+    const t = await testApp(adminEnv);
+    await makeList(t, 'reminded', { reminderAfterHours: 1 });
+    await runImport(t, { mode: 'reconfirm' }, 'email\nimported@example.com\n', { list: 'reminded' });
+    await t.app.request('/lists/reminded/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'signed@example.com' }) }, { clientIp: nextIp() });
+    await t.deliver();
+    t.clock.advance(2 * 3600_000);
+    await queueDueReminders(t.deps);
+    await t.deliver();
+    expect(t.mailer.sent.map((m) => m.to).sort()).toEqual(['imported@example.com', 'signed@example.com', 'signed@example.com']);
   });
 
   it('holds the rest of its mail back once its bounces cross the review level, and says so in the stats', async () => {
