@@ -31,6 +31,7 @@ export type DecidedChunk = { rows: ChunkRow[]; counts: ChunkCounts; errors: RowE
 
 type Candidate = { line: number; email: string; key: string; domain: string; name: string | null; optInAt: number | null };
 
+const MAX_NAME = 200;
 const shown = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v)).slice(0, 320);
 
 /**
@@ -59,7 +60,8 @@ export async function decideChunk(deps: Pick<Deps, 'db' | 'hashKey' | 'hashAddre
       refuse(line, row.email, address.code, address.suggestion);
       continue;
     }
-    if (row.name !== null && nameProblem(row.name)) {
+    // The signup's rules for names: at most 200 characters, no controls, nothing a spreadsheet runs.
+    if (row.name !== null && (row.name.length > MAX_NAME || nameProblem(row.name))) {
       refuse(line, row.email, 'invalid_name');
       continue;
     }

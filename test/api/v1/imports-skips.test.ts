@@ -75,6 +75,13 @@ describe('what an import never does', () => {
     expect(count(t, 'subscriptions')).toBe(1);
   });
 
+  it('refuses names as a signup does: too long, or starting like a formula', async () => {
+    const t = await testApp(adminEnv);
+    const res = await runImport(t, confirmedMode, `email,name\nlong@example.com,${'x'.repeat(201)}\nsum@example.com,=SUM(A1)\nfine@example.com,${'x'.repeat(200)}\n`);
+    expect(res.body).toMatchObject({ imported: 1, skipped: { invalid: 2 } });
+    expect(res.body.errors.map((e: { code: string }) => e.code)).toEqual(['invalid_name', 'invalid_name']);
+  });
+
   it('writes nothing on a dry run, and reports what the real run then does', async () => {
     const { t, file } = await listWithHistory();
     const before = snapshot(t);
