@@ -230,6 +230,18 @@ describe('the import route', () => {
     expect(count(t, 'subscriptions', "state = 'confirmed'")).toBe(8);
   });
 
+  it('answers a CSV it cannot read with 422 and the report of the chunks written before, never 500', async () => {
+    const t = await testApp(adminEnv);
+    const broken = await runImport(t, confirmedMode, `${csvOf(600)}"unclosed@example.com,never ends\n`);
+    expect(broken.status).toBe(422);
+    expect(broken.body.errors[0].code).toBe('malformed_csv');
+    expect(broken.body.report.imported).toBe(count(t, 'subscriptions'));
+    // Bytes that are no CSV have no email column: refused before an import is even recorded.
+    expect((await runImport(t, confirmedMode, new Uint8Array([0xff, 0xfe, 0x00, 0x01, 0x0a, 0x80]))).status).toBe(422);
+    const listed = (await (await api(t, 'GET', '/v1/lists/newsletter/imports')).json()) as Json;
+    expect(listed.data.map((i: Json) => i.state)).toEqual(['failed']);
+  });
+
   it('reads NDJSON with the same columns', async () => {
     const t = await testApp(adminEnv);
     const body = ['{"email":"nd@example.com","name":"Nd Json","subscribed_to_emails":true}', '', '{"email":"off@example.com","subscribed_to_emails":false}', 'not json', '[1,2]'].join('\n');
