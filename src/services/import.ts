@@ -1,4 +1,5 @@
 import type { Deps } from '../deps';
+import { storageFault } from '../db/errors';
 import type { ImportMode, ImportRow, List } from '../db/types';
 import { type ChunkCounts, chunkGroup, createImport, findImport, finishImport, lastScheduledImportMail, recentImports } from '../db/queries/imports';
 import type { SourceFormat } from '../domain/import-format';
@@ -150,13 +151,28 @@ function nextOrStop<T>(records: AsyncIterator<T>, signal: AbortSignal | undefine
   });
 }
 
+/**
+ * Another writer on the database (the server beside the CLI, another import) may hold its lock for
+ * a moment: the same decided group is tried again (its guards hold in SQL), up to five times.
+ */
+async function withBusyRetries(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= 5 || storageFault(err)?.kind !== 'busy') throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
 /** Decides and writes one chunk, adds it to the report, and answers the next chunk's size. */
 async function writeChunk(deps: ImportPorts, ctx: ImportContext, opts: ImportOptions, list: List, records: SourceRecord[], report: ImportReport, size: number): Promise<number> {
   const decided = await decideChunk(deps, ctx, records);
   const started = performance.now();
   if (ctx.importId !== null && decided.counts.rows > 0) {
     const w = { mode: opts.mode, importId: ctx.importId, listId: list.id, rows: decided.rows, counts: decided.counts, now: deps.clock.now(), notify: opts.notify, ttlMs: deps.config.CONFIRM_TTL_HOURS * 3_600_000, source: `import:${ctx.importPublicId}` };
-    await deps.atomic((db) => chunkGroup(db, w));
+    await withBusyRetries(() => deps.atomic((db) => chunkGroup(db, w)));
   }
   const took = performance.now() - started;
   add(report, decided.counts);

@@ -4,6 +4,9 @@ import { addressHash } from '../../../src/domain/ids';
 import { testApp } from '../../support/app';
 import { confirmed, count, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
 import { ADMIN, adminEnv, api } from '../../support/operator';
+import { findList } from '../../../src/db/queries/lists';
+import { importList } from '../../../src/services/import';
+import { csvOf } from '../../support/imports';
 import { runImport } from '../../support/imports-node';
 
 const confirmedMode = { mode: 'confirmed', consent_source: 'signup form with double opt-in' } as const;
@@ -104,5 +107,20 @@ describe('what an import never does', () => {
     expect(second.body).toMatchObject({ imported: 0, mails_queued: 0, skipped: { already: 7, duplicate: 0 } });
     const unchanged = (s: string) => JSON.parse(s, (k, v) => (k === 'imports' ? undefined : v));
     expect(unchanged(snapshot(t))).toEqual(unchanged(afterFirst));
+  });
+
+  it('waits out another writer\'s lock: a chunk refused as busy is written again, once', async () => {
+    const t = await testApp(adminEnv);
+    let refusals = 1;
+    const atomic: typeof t.deps.atomic = async (build) => {
+      if (refusals-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      return t.deps.atomic(build);
+    };
+    const list = (await findList(t.deps.db, 'newsletter'))!;
+    const body = new Blob([csvOf(3)]).stream();
+    const report = await importList({ ...t.deps, atomic }, list, body, { ...confirmedMode, consentSource: confirmedMode.consent_source, notify: false, dryRun: false, kind: 'csv', actor: 'test' });
+    expect(report).toMatchObject({ imported: 3, state: 'done' });
+    expect(count(t, 'subscriptions')).toBe(3);
+    expect(count(t, 'changes')).toBe(3);
   });
 });
