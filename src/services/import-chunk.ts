@@ -3,6 +3,7 @@ import type { ImportMode } from '../db/types';
 import { type ChunkCounts, type ChunkFacts, type ChunkRow, chunkFacts } from '../db/queries/imports';
 import { addressOnRecord } from '../domain/address';
 import { funnelProviderOf } from '../domain/funnel';
+import { isDisposableDomain } from '../domain/disposable';
 import { base64url } from '../domain/ids';
 import { providerOf } from '../domain/providers';
 import { nameProblem } from '../domain/spreadsheet';
@@ -17,6 +18,8 @@ export type RowError = { line: number; email: string; code: string; suggestion?:
 export type ImportContext = {
   mode: ImportMode;
   listId: number;
+  /** The list refuses addresses of disposable mail services (its block_disposable). */
+  blockDisposable: boolean;
   /** The import's row id and public id; null on a dry run. */
   importId: number | null;
   importPublicId: string | null;
@@ -58,6 +61,11 @@ export async function decideChunk(deps: Pick<Deps, 'db' | 'hashKey' | 'hashAddre
     const address = ctx.mode === 'suppress' ? suppressible(row.email) : checkAddress(row.email);
     if (!address.ok) {
       refuse(line, row.email, address.code, address.suggestion);
+      continue;
+    }
+    // The list's own signup rule: a list that refuses disposable domains refuses them here too.
+    if (ctx.blockDisposable && ctx.mode !== 'suppress' && isDisposableDomain(address.domain)) {
+      refuse(line, row.email, 'disposable');
       continue;
     }
     // The signup's rules for names: at most 200 characters, no controls, nothing a spreadsheet runs.

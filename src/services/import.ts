@@ -74,6 +74,7 @@ export async function importList(deps: ImportPorts, list: List, body: ReadableSt
   const ctx: ImportContext = {
     mode: opts.mode,
     listId: list.id,
+    blockDisposable: list.blockDisposable,
     importId,
     importPublicId: publicId,
     wouldImport: opts.dryRun ? new Set() : null,

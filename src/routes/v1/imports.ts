@@ -25,7 +25,7 @@ const RowError = z
   .object({
     line: count.openapi({ description: 'The line of the file the row starts on (the header is line 1).' }),
     email: z.string().openapi({ description: 'The address as the file has it (at most 320 characters).' }),
-    code: z.string().openapi({ description: 'Why: an address code as a signup answers (`invalid`, `typo`, `too_long`, `required`), `invalid_name`, `unreadable_row`, or `duplicate`.' }),
+    code: z.string().openapi({ description: 'Why: an address code as a signup answers (`invalid`, `typo`, `too_long`, `required`, `disposable` on a list that refuses them), `invalid_name`, `unreadable_row`, or `duplicate`.' }),
     suggestion: z.string().optional().openapi({ description: 'For `typo`: the whole corrected address (not applied).' }),
   })
   .openapi('ImportError');

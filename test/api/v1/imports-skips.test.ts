@@ -3,7 +3,7 @@ import { suppressions } from '../../../src/db/schema';
 import { addressHash } from '../../../src/domain/ids';
 import { testApp } from '../../support/app';
 import { confirmed, count, pendingSignup, snapshot, subscriptionRow } from '../../support/flow';
-import { ADMIN, adminEnv, api } from '../../support/operator';
+import { ADMIN, adminEnv, api, makeList } from '../../support/operator';
 import { findList } from '../../../src/db/queries/lists';
 import { importList } from '../../../src/services/import';
 import { csvOf } from '../../support/imports';
@@ -76,6 +76,16 @@ describe('what an import never does', () => {
     const res = await runImport(t, confirmedMode, file);
     expect(res.body).toMatchObject({ imported: 1, skipped: { unsubscribed: 3 } });
     expect(count(t, 'subscriptions')).toBe(1);
+  });
+
+  it('refuses disposable domains where the list does, as its signups do', async () => {
+    const t = await testApp(adminEnv);
+    await makeList(t, 'strict', { blockDisposable: true });
+    const file = 'email\nthrowaway@mailinator.com\nreal@example.com\n';
+    const strict = await runImport(t, confirmedMode, file, { list: 'strict' });
+    expect(strict.body).toMatchObject({ imported: 1, skipped: { invalid: 1 } });
+    expect(strict.body.errors).toEqual([{ line: 2, email: 'throwaway@mailinator.com', code: 'disposable' }]);
+    expect((await runImport(t, confirmedMode, file)).body.imported).toBe(2);
   });
 
   it('refuses names as a signup does: too long, or starting like a formula', async () => {
