@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
 import { setResponseHeader } from './http/response';
-import { bodyLimit, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
+import { bodyLimit, IMPORT_PATH, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { apiDocs } from './routes/docs';
@@ -15,6 +15,7 @@ import { signupRoutes } from './routes/public/signup';
 import { unsubscribeRoutes } from './routes/public/unsubscribe';
 import { changesRoutes } from './routes/v1/changes';
 import { eventRoutes } from './routes/v1/events';
+import { importRoutes } from './routes/v1/imports';
 import { exportRoutes } from './routes/v1/export';
 import { keyRoutes } from './routes/v1/keys';
 import { listRoutes } from './routes/v1/lists';
@@ -41,6 +42,7 @@ export function createApi() {
   v1.route('/lists', statsRoutes); //              GET /v1/lists/{list}/stats, GET /v1/lists/{list}/stats/daily
   v1.route('/lists', mailRoutes); //               POST /v1/lists/{list}/preview, POST /v1/lists/{list}/test-mail
   v1.route('/lists', listSubscriberRoutes); //     POST /v1/lists/{list}/subscribers/{email}/unsubscribe
+  v1.route('/lists', importRoutes); //             POST /v1/lists/{list}/imports
   v1.route('/subscribers', subscriberRoutes); //   GET|DELETE /v1/subscribers/{email}
   v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/{email}
   v1.route('/keys', keyRoutes); //                 GET|POST /v1/keys, DELETE /v1/keys/{id}
@@ -66,7 +68,9 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
-  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : undefined) }));
+  // Provider webhooks and the streamed import have their own ceilings; everything else is small.
+  const maxBytesFor = (path: string) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : IMPORT_PATH.test(path) ? deps.config.IMPORT_MAX_BYTES : undefined);
+  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor, streamed: (path) => IMPORT_PATH.test(path) }));
 
   app.get('/healthz', async (c) => {
     const { healthy, report, retryAfter } = await checkHealth(deps);

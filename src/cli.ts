@@ -3,6 +3,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { registerBackup } from './cli/backup';
 import { registerDoctor } from './cli/doctor';
 import { registerExport } from './cli/export';
+import { registerImport } from './cli/import';
 import { registerKeys } from './cli/keys';
 import { registerLists } from './cli/lists';
 import { registerStats } from './cli/stats';
@@ -13,7 +14,7 @@ import { registerWebhooks } from './cli/webhooks';
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
   const program = new Command('listgate')
-    .description('Double opt-in subscription service: lists, keys, webhooks, export, embed, doctor, backup, restore')
+    .description('Double opt-in subscription service: lists, keys, webhooks, export, import, embed, doctor, backup, restore')
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerLists(program);
   registerKeys(program);
   registerExport(program);
+  registerImport(program);
   registerBackup(program);
   registerRestore(program);
   registerEmbed(program);

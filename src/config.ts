@@ -54,6 +54,12 @@ export const envSchema = z.object({
   SOFT_BOUNCE_LIMIT: int(3),
   SOFT_BOUNCE_WINDOW_DAYS: num(30),
   MAX_BODY_BYTES: int(16 * 1024),
+  /** The import route's own body ceiling (a streamed CSV or NDJSON file). */
+  IMPORT_MAX_BYTES: int(100 * 1024 * 1024),
+  /** Confirmation mails of reconfirm imports per hour, across the installation. */
+  IMPORT_RECONFIRM_PER_HOUR: num(500),
+  /** Data rows one import request may carry; 0: no limit (Node). Workers default to 10000. */
+  IMPORT_MAX_ROWS_PER_REQUEST: int(0),
   OUTBOX_MAX_ATTEMPTS: int(20),
   OUTBOX_MAX_AGE_HOURS: num(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

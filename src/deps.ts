@@ -100,6 +100,8 @@ export interface Deps {
    * before the app runs, so there it is unset.
    */
   staticFile?: (path: string) => Response | undefined;
+  /** Aborted when the process is stopping (Node: SIGTERM): long work (an import) stops at its next safe point. */
+  stopping?: AbortSignal;
   /** Keeps background work alive after the answer (Workers: ctx.waitUntil). */
   background?: (work: Promise<unknown>) => void;
 }

@@ -116,11 +116,13 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const webhookTransport = nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS });
   const pushes = startPushLoop(ports, { webhook: webhookSender(webhookTransport) });
   const exportDb = openExportDb(sqlite);
+  const shuttingDown = new AbortController();
   const deps: Deps = {
     ...ports,
     exportDb: exportDb.db,
     tokens,
     hashKey,
+    stopping: shuttingDown.signal,
     outbox,
     rateLimiter: memoryRateLimiter(clock),
     fetch: globalThis.fetch.bind(globalThis),
@@ -181,6 +183,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const stop = () =>
     (stopping ??= (async () => {
       const deadline = Date.now() + SHUTDOWN_MS;
+      // A running import stops after the chunk it is writing (tens of milliseconds) and answers.
+      shuttingDown.abort();
       clearInterval(maintenanceTimer);
       clearInterval(reminderTimer);
       const closed = new Promise<void>((r) => server.close(() => r()));

@@ -26,6 +26,9 @@ export const MAX_REQUESTS_PER_RUN = 25;
 /** Webhook attempts per cron run (subrequests too, beside the outbox's); the rest waits a minute. */
 export const MAX_PUSHES_PER_RUN = 20;
 
+/** IMPORT_MAX_ROWS_PER_REQUEST unless set: 10,000 rows is 5 to 200 chunks of one D1 batch each, within 1,000 queries. */
+export const WORKERS_IMPORT_ROWS = 10_000;
+
 /** Buckets idle this long are full again for every limit we configure, so deleting them is free. */
 export const BUCKET_IDLE_MS = 24 * 3600_000;
 
@@ -83,7 +86,8 @@ function build(env: Bindings): Promise<Built> {
     if (!env.DB || typeof (env.DB as D1Database).prepare !== 'function') {
       throw new ConfigError('invalid environment:\n  DB: a D1 binding named DB is required (see wrangler.toml)');
     }
-    const config = loadConfig({ PUBLIC_URL: 'http://localhost:8787', ...stringsOf(env) });
+    // One import request stays within a Worker's limits (D1 queries and CPU per request): the CLI splits larger files.
+    const config = loadConfig({ PUBLIC_URL: 'http://localhost:8787', IMPORT_MAX_ROWS_PER_REQUEST: String(WORKERS_IMPORT_ROWS), ...stringsOf(env) });
     if (config.mailTransport === 'smtp') throw new ConfigError('invalid environment:\n  MAIL_TRANSPORT=smtp is not available on Workers; use resend or ses');
     const logger = jsonLogger(config.LOG_LEVEL);
     const clock = { now: () => Date.now() };

@@ -100,6 +100,10 @@ export const subscriptions = sqliteTable(
     remindedAt: integer('reminded_at'),
     /** The consent wording the person saw (consent_texts.hash). */
     consentHash: text('consent_hash'),
+    /** The import that brought the row in (imports.id); its consent source is the row's evidence. */
+    importId: integer('import_id'),
+    /** The opt-in time the imported file gave for the row (evidence only: confirmed_at is the import's time). */
+    optInAt: integer('opt_in_at'),
   },
   (t) => [
     uniqueIndex('subscriptions_list_key').on(t.listId, t.key),
@@ -113,6 +117,7 @@ export const subscriptions = sqliteTable(
     index('subscriptions_key').on(t.key),
     index('subscriptions_pending_expiry').on(t.state, t.expiresAt),
     index('subscriptions_pending_mail').on(t.state, t.firstMailAt),
+    index('subscriptions_import').on(t.importId),
   ],
 );
 
@@ -414,4 +419,50 @@ export const pushAttempts = sqliteTable(
     outcome: text('outcome', { enum: ['delivered', 'retrying', 'failed'] }).notNull(),
   },
   (t) => [index('push_attempts_consumer').on(t.consumerId, t.id), index('push_attempts_at').on(t.at)],
+);
+
+export const importModes = ['confirmed', 'reconfirm', 'suppress'] as const;
+export type ImportMode = (typeof importModes)[number];
+
+/**
+ * One import of a file into a list (dry runs leave none). Its counters are written with each chunk,
+ * in the same atomic group as the chunk's rows, so they always say what the list holds of it. For
+ * `reconfirm`, the confirmation mails it queued, sent, and their bounces and complaints (kept by
+ * triggers) decide whether its remaining mail is held back (`mail_held_at`).
+ */
+export const imports = sqliteTable(
+  'imports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: text('public_id').notNull().unique(),
+    listId: integer('list_id').notNull(),
+    mode: text('mode', { enum: importModes }).notNull(),
+    /** How consent was collected (mode confirmed), kept as every imported row's evidence. */
+    consentSource: text('consent_source'),
+    /** Webhooks and sender sync hear of the imported rows (changes.silent unset). */
+    notify: integer('notify', { mode: 'boolean' }).notNull().default(false),
+    /** The key (or ADMIN_TOKEN, or `cli`) that ran it. */
+    actor: text('actor').notNull(),
+    /** `running` until the file's end (`done`), an error (`failed`) or a stop between chunks (`stopped`). */
+    state: text('state', { enum: ['running', 'done', 'failed', 'stopped'] }).notNull().default('running'),
+    rows: integer('rows').notNull().default(0),
+    imported: integer('imported').notNull().default(0),
+    skippedSuppressed: integer('skipped_suppressed').notNull().default(0),
+    skippedErased: integer('skipped_erased').notNull().default(0),
+    skippedUnsubscribed: integer('skipped_unsubscribed').notNull().default(0),
+    skippedAlready: integer('skipped_already').notNull().default(0),
+    skippedInvalid: integer('skipped_invalid').notNull().default(0),
+    skippedDuplicate: integer('skipped_duplicate').notNull().default(0),
+    mailsQueued: integer('mails_queued').notNull().default(0),
+    mailsSent: integer('mails_sent').notNull().default(0),
+    bounces: integer('bounces').notNull().default(0),
+    complaints: integer('complaints').notNull().default(0),
+    /** When its remaining confirmation mail was held back, and why (`bounce` or `complaint` rate). */
+    mailHeldAt: integer('mail_held_at'),
+    mailHeldReason: text('mail_held_reason', { enum: ['bounce', 'complaint'] }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('imports_list').on(t.listId, t.createdAt)],
 );

@@ -26,4 +26,5 @@ export type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
 export type Scope = ApiKeyRow['scopes'][number];
 export type OutboxRow = typeof schema.outbox.$inferSelect;
 export type Batch = typeof schema.outboxBatches.$inferSelect;
-export type { ConfirmationMailText, MailKind, OutboxMessage } from './schema';
+export type ImportRow = typeof schema.imports.$inferSelect;
+export type { ConfirmationMailText, ImportMode, MailKind, OutboxMessage } from './schema';

@@ -140,3 +140,18 @@ export function overallStatus(...items: Array<HealthStatus | Pick<RateResult, 's
   }
   return worst;
 }
+
+/** Confirmation mails of an import sent before its rates are judged: a handful of mails proves nothing. */
+export const IMPORT_MIN_VOLUME = 50;
+
+/**
+ * Whether a reconfirm import's own mail must stop: its hard bounces or complaints over the mails
+ * it sent reached the SES review level (bounce 5 %, complaints 0.1 %) once at least
+ * IMPORT_MIN_VOLUME were sent. Null while it may go on.
+ */
+export function importMailVerdict(m: { sent: number; bounces: number; complaints: number }, thresholds: Thresholds = DEFAULT_THRESHOLDS): 'bounce' | 'complaint' | null {
+  if (m.sent < IMPORT_MIN_VOLUME) return null;
+  if (level(m.bounces, m.sent, thresholds.bounce) !== 'ok') return 'bounce';
+  if (level(m.complaints, m.sent, thresholds.complaint) !== 'ok') return 'complaint';
+  return null;
+}

@@ -83,3 +83,22 @@ export async function readBody(c: Context, opts: { allowEmpty?: boolean } = {}):
   }
   throw new ApiError('unsupported_media_type', 'Send application/x-www-form-urlencoded, multipart/form-data or application/json.');
 }
+
+/**
+ * A streamed request body (the import) read as it arrives, never buffered: past `maxBytes` the
+ * stream fails with 413 (what was read before is the reader's: an import keeps its whole chunks).
+ */
+export function streamedBody(c: Context<AppEnv>, maxBytes: number): ReadableStream<Uint8Array> {
+  const body = c.req.raw.body;
+  if (!body) throw new ApiError('invalid_input', 'The body is empty: send the file.');
+  let seen = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) controller.error(new ApiError('payload_too_large', `The body is larger than ${maxBytes} bytes.`));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}

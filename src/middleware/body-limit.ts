@@ -6,7 +6,15 @@ import { ApiError } from '../errors';
 /** Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied. */
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
 
-export type BodyLimitOptions = { maxBytes: number; maxBytesFor?: (path: string) => number | undefined };
+/** The streamed import (a whole exported list): IMPORT_MAX_BYTES instead of the small-body limit. */
+export const IMPORT_PATH = /^\/v1\/lists\/[^/]+\/imports$/;
+
+export type BodyLimitOptions = {
+  maxBytes: number;
+  maxBytesFor?: (path: string) => number | undefined;
+  /** Routes that read their body as a stream and enforce the limit themselves (streamedBody): only a declared length is checked here. */
+  streamed?: (path: string) => boolean;
+};
 
 /**
  * Refuses bodies over the limit with 413: `maxBytesFor(path)` for routes with their own ceiling,
@@ -31,6 +39,8 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler<AppEnv> 
       if (parseInt(length, 10) > max) throw tooLarge(max);
       return next();
     }
+    // hono's bodyLimit would buffer the whole body to count it: a streamed route counts as it reads.
+    if (options.streamed?.(c.req.path)) return next();
     return limiter(max)(c, next);
   };
 }

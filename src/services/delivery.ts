@@ -5,6 +5,7 @@ import { addressOnRecord } from '../domain/address';
 import type { DeliveryEvent } from '../domain/delivery-events';
 import { classifyEvent } from '../domain/delivery-rules';
 import { DAY_MS } from '../domain/time';
+import { checkImportMail } from './import-pacing';
 import { mailboxHashes } from './mailbox';
 import { listStats, noteHealthStatus } from './stats';
 
@@ -54,6 +55,7 @@ export async function recordDeliveryEvents(
   }
   const listIds = [...new Set(writes.flatMap((w) => w.listIds))];
   await checkHealth(deps, listIds);
+  await checkImportMail(deps, listIds);
   return { outcome: 'applied', events: writes.length, listIds };
 }
 

@@ -60,6 +60,13 @@ async function hashStoredMailboxes(db: Db, hashKey: HashKey, logger: Logger): Pr
   if (done) logger.info('subscriptions stored before mailboxes were folded now carry their mailbox hash', { count: done });
 }
 
+/** The address hash key's secret (hex); the CLI reads it without creating one. */
+export async function addressHashSecret(db: Db): Promise<string> {
+  const value = await getSetting(db, 'address_hash_key');
+  if (!value) throw new Error('the installation has no address hash key yet (prepareInstallation makes it)');
+  return value;
+}
+
 const PUBLIC_URL_SETTING = 'public_url';
 
 /** The server notes the origin its links use, so the CLI on the same database writes the same links. */

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import { addressHash } from '../domain/ids';
+import { addressHash, addressHashNow } from '../domain/ids';
 import { mailboxOf } from '../domain/providers';
 
 export type MailboxHashes = {
@@ -14,4 +14,13 @@ export async function mailboxHashes(deps: Pick<Deps, 'hashKey'>, key: string): P
   const mailbox = mailboxOf(key);
   const mailboxHash = await addressHash(deps.hashKey, mailbox);
   return { mailboxHash, legacyHash: mailbox === key ? mailboxHash : await addressHash(deps.hashKey, key) };
+}
+
+/** The keyed hashes of many address keys at once (an import's chunk). */
+export function mailboxHashesMany(deps: Pick<Deps, 'hashKey'>, keys: string[]): MailboxHashes[] {
+  return keys.map((key) => {
+    const mailbox = mailboxOf(key);
+    const mailboxHash = addressHashNow(deps.hashKey, mailbox);
+    return { mailboxHash, legacyHash: mailbox === key ? mailboxHash : addressHashNow(deps.hashKey, key) };
+  });
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { List } from '../db/types';
 import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
-import { type ParsedAddress, parseAddress } from '../domain/address';
+import { type AddressError, type ParsedAddress, parseAddress } from '../domain/address';
 import { isDisposableDomain } from '../domain/disposable';
 import { randomTokens, timeOrderedTokens } from '../domain/ids';
 import { funnelProviderOf } from '../domain/funnel';
@@ -75,11 +75,17 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
  * corrected address as `suggestion`), and not starting like a spreadsheet formula.
  */
 export function acceptableAddress(input: unknown): ParsedAddress {
+  const checked = checkAddress(input);
+  if (checked.ok) return checked;
+  const { code, message, suggestion } = checked;
+  throw invalidInput([{ field: 'email', code, message }], suggestion ? { suggestion } : {});
+}
+
+/** acceptableAddress without throwing: the parsed address, or why it is refused (an import reports it per row). */
+export function checkAddress(input: unknown): ParsedAddress | AddressError {
   const address = parseAddress(input);
-  if (!address.ok) {
-    throw invalidInput([{ field: 'email', code: address.code, message: address.message }], address.suggestion ? { suggestion: address.suggestion } : {});
-  }
-  if (startsLikeFormula(address.email)) throw invalidInput([{ field: 'email', code: 'invalid', message: 'An address may not begin with =, +, - or @.' }]);
+  if (!address.ok) return address;
+  if (startsLikeFormula(address.email)) return { ok: false, code: 'invalid', message: 'An address may not begin with =, +, - or @.' };
   return address;
 }
 

@@ -21,7 +21,7 @@ export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKe
   return {
     email: rows.find((r) => r.s.key === key)?.s.email ?? named.email,
     suppression: suppression ? { reason: suppression.reason, source: suppression.source, created_at: isoTime(suppression.createdAt) } : null,
-    subscriptions: rows.map(({ list, listName, s, consentText }) => ({
+    subscriptions: rows.map(({ list, listName, s, consentText, imported }) => ({
       id: s.publicId,
       list,
       list_name: listName,
@@ -36,6 +36,11 @@ export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKe
       signup: { ip: s.signupIp, user_agent: s.signupUserAgent, source: s.signupSource, consent_text: consentText ?? null },
       confirmation: s.confirmedAt === null ? null : { ip: s.confirmIp, user_agent: s.confirmUserAgent },
       unsubscribe: s.unsubscribedAt === null ? null : { source: s.unsubscribeSource },
+      // An imported row's evidence: how consent was collected (the import's consent_source) and the opt-in time its file gave.
+      import:
+        imported?.id == null
+          ? null
+          : { id: imported.id, mode: imported.mode, consent_source: imported.consentSource, opt_in_at: isoTime(s.optInAt) },
     })),
   };
 }

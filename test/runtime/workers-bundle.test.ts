@@ -41,7 +41,8 @@ const NODE_ONLY_INPUTS = [
 ];
 /** The only node: built-ins the Worker may import (nodejs_compat provides them). */
 // node:crypto: the address HMAC (createHmac answers synchronously; src/domain/ids.ts).
-const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks', 'node:crypto']);
+// node:stream/web: csv-parse/stream takes TransformStream from it (the import's CSV reader); workerd provides it.
+const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks', 'node:crypto', 'node:stream/web']);
 
 const root = new URL('../..', import.meta.url).pathname;
 let out: string;

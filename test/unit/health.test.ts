@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeHealth, DEFAULT_THRESHOLDS, overallStatus, type HealthInput } from '../../src/domain/health';
+import { computeHealth, DEFAULT_THRESHOLDS, importMailVerdict, overallStatus, type HealthInput } from '../../src/domain/health';
 
 const base: HealthInput = { signups30d: 0, confirmed30d: 0, delivered30d: 0, hardBounces30d: 0, complaints30d: 0 };
 const h = (over: Partial<HealthInput>) => computeHealth({ ...base, ...over });
@@ -114,5 +114,15 @@ describe('input validation', () => {
   it('honours custom thresholds', () => {
     const t = { ...DEFAULT_THRESHOLDS, bounce: { warning: { num: 2, den: 100 }, critical: { num: 4, den: 100 } } };
     expect(computeHealth({ ...base, delivered30d: 196, hardBounces30d: 4 }, t).bounce.status).toBe('warning');
+  });
+});
+
+describe('importMailVerdict: when a reconfirm import\'s own mail must stop', () => {
+  it('waits for 50 mails, then stops at the SES review levels: 5 % bounces, 0.1 % complaints', () => {
+    expect(importMailVerdict({ sent: 49, bounces: 20, complaints: 5 })).toBeNull();
+    expect(importMailVerdict({ sent: 100, bounces: 4, complaints: 0 })).toBeNull();
+    expect(importMailVerdict({ sent: 100, bounces: 5, complaints: 0 })).toBe('bounce');
+    expect(importMailVerdict({ sent: 1000, bounces: 0, complaints: 1 })).toBe('complaint');
+    expect(importMailVerdict({ sent: 1001, bounces: 0, complaints: 1 })).toBeNull();
   });
 });

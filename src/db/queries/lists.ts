@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Atomic, Db, List, ListSettings } from '../types';
 import { preparedPerDb } from '../prepared';
-import { changes, consentTexts, listDaily, lists, outbox, settings, subscriptions } from '../schema';
+import { changes, consentTexts, imports, listDaily, lists, outbox, settings, subscriptions } from '../schema';
 
 const listQueries = preparedPerDb((db) => ({
   bySlug: db.select().from(lists).where(eq(lists.slug, sql.placeholder('slug'))).prepare(),
@@ -62,7 +62,7 @@ export async function ensureDefaultList(db: Db, now: number): Promise<void> {
 
 /**
  * Removes a list and everything that belongs to it alone, in one atomic group: its subscriptions,
- * their mail not being sent (a batch in flight settles and then forgets them) and its daily rows.
+ * their mail not being sent (a batch in flight settles and then forgets them), its daily rows and imports.
  * Its feed events lose their addresses but stay: their positions are a floor of the counter that
  * confirmation positions come from, which must never go back. Suppressions and erasures stay.
  */
@@ -71,6 +71,7 @@ export async function deleteList(atomic: Atomic, id: number): Promise<void> {
     tx.delete(outbox).where(and(eq(outbox.listId, id), ne(outbox.state, 'sending'))),
     tx.update(changes).set({ email: null }).where(eq(changes.listId, id)),
     tx.delete(listDaily).where(eq(listDaily.listId, id)),
+    tx.delete(imports).where(eq(imports.listId, id)),
     tx.delete(subscriptions).where(eq(subscriptions.listId, id)),
     tx.delete(settings).where(eq(settings.key, `health_status:${id}`)),
     tx.delete(lists).where(eq(lists.id, id)),

@@ -1,6 +1,27 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import type { Atomic, Batch, Db, OutboxMessage } from '../types';
+import type { Atomic, Batch, Db, MailKind, OutboxMessage } from '../types';
 import { addresses, lists, outbox, outboxBatches, subscriptions } from '../schema';
+
+/**
+ * The columns of a queued mail for `INSERT INTO outbox SELECT ... FROM subscriptions` (a signup's
+ * confirmation, a reminder, an import's paced confirmation): rendered when sent, due at `due`.
+ */
+export const queuedMailColumns = (kind: MailKind, due: SQL, createdAt: SQL) => ({
+  id: sql<number>`NULL`.as('id'),
+  subscriptionId: subscriptions.id,
+  listId: subscriptions.listId,
+  to: subscriptions.email,
+  kind: sql<MailKind>`${kind}`.as('kind'),
+  message: sql`NULL`.as('message'),
+  state: sql<'queued'>`'queued'`.as('state'),
+  batchId: sql`NULL`.as('batch_id'),
+  attempts: sql<number>`0`.as('attempts'),
+  nextAttemptAt: sql<number>`${due}`.as('next_attempt_at'),
+  createdAt: sql<number>`${createdAt}`.as('created_at'),
+  sentAt: sql`NULL`.as('sent_at'),
+  providerId: sql`NULL`.as('provider_id'),
+  lastError: sql`NULL`.as('last_error'),
+});
 
 /** How long a drainer holds a batch: longer than a request may take (the mailers time out sooner). */
 export const LEASE_MS = 60_000;
@@ -253,22 +274,7 @@ type Text = Placeholder | string;
 export function queueAdmittedMail(db: Db, v: { kind: 'confirmation' | 'reminder'; mailAt: Value; now: Value; mailboxHash: Text; nonce: Text }, which: SQL | undefined) {
   return db.insert(outbox).select(
     db
-      .select({
-        id: sql<number>`NULL`.as('id'),
-        subscriptionId: subscriptions.id,
-        listId: subscriptions.listId,
-        to: subscriptions.email,
-        kind: sql<typeof v.kind>`${v.kind}`.as('kind'),
-        message: sql`NULL`.as('message'),
-        state: sql<'queued'>`'queued'`.as('state'),
-        batchId: sql`NULL`.as('batch_id'),
-        attempts: sql<number>`0`.as('attempts'),
-        nextAttemptAt: sql<number>`${v.mailAt}`.as('next_attempt_at'),
-        createdAt: sql<number>`${v.now}`.as('created_at'),
-        sentAt: sql`NULL`.as('sent_at'),
-        providerId: sql`NULL`.as('provider_id'),
-        lastError: sql`NULL`.as('last_error'),
-      })
+      .select(queuedMailColumns(v.kind, sql`${v.mailAt}`, sql`${v.now}`))
       .from(subscriptions)
       .innerJoin(addresses, eq(addresses.key, v.mailboxHash))
       .where(and(which, eq(addresses.mailNonce, v.nonce))),

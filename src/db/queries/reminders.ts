@@ -7,8 +7,8 @@ import { queueAdmittedMail } from './outbox';
 export const REMINDER_CHUNK = 200;
 
 /**
- * Pending signups whose list sends a reminder and whose first mail left at least that long ago,
- * not reminded yet and not expired; `bounced` tells whether that mail bounced or drew a complaint.
+ * Pending signups (not imported rows) whose list sends a reminder and whose first mail left at least
+ * that long ago, not reminded yet and not expired; `bounced` tells whether that mail bounced or drew a complaint.
  */
 export async function reminderCandidates(db: Db, now: number) {
   return db
@@ -35,6 +35,8 @@ export async function reminderCandidates(db: Db, now: number) {
         eq(subscriptions.state, 'pending'),
         isNotNull(subscriptions.firstMailAt),
         isNull(subscriptions.remindedAt),
+        // A reconfirm import's mail is paced and watched for bounces: no unpaced second mail to a dusty list.
+        isNull(subscriptions.importId),
         isNotNull(lists.reminderAfterHours),
         lte(subscriptions.firstMailAt, sql`${now} - ${lists.reminderAfterHours} * 3600000`),
         gt(subscriptions.expiresAt, now),

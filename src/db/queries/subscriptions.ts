@@ -3,7 +3,7 @@ import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
 import { queueAdmittedMail } from './outbox';
-import { addresses, changes, consentTexts, lists, outbox, subscriptions, suppressions } from '../schema';
+import { addresses, changes, consentTexts, imports, lists, outbox, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
 export const MAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -116,6 +116,8 @@ const signupStatements = preparedPerDb((db) => {
             firstMailAt: sql`NULL`.as('first_mail_at'),
             remindedAt: sql`NULL`.as('reminded_at'),
             consentHash: sql`${p('consentHash')}`.as('consent_hash'),
+            importId: sql`NULL`.as('import_id'),
+            optInAt: sql`NULL`.as('opt_in_at'),
           })
           .from(lists)
           .where(and(eq(lists.id, p('listId')), notSuppressed)),
@@ -306,10 +308,17 @@ export async function emailOfMailbox(db: Db, mailboxHash: string): Promise<strin
 /** Every subscription of one mailbox (every variant of the address), with the list it is on. */
 export async function subscriptionsOf(db: Db, mailboxHash: string) {
   return db
-    .select({ list: lists.slug, listName: lists.name, s: subscriptions, consentText: consentTexts.text })
+    .select({
+      list: lists.slug,
+      listName: lists.name,
+      s: subscriptions,
+      consentText: consentTexts.text,
+      imported: { id: imports.publicId, mode: imports.mode, consentSource: imports.consentSource },
+    })
     .from(subscriptions)
     .innerJoin(lists, eq(lists.id, subscriptions.listId))
     .leftJoin(consentTexts, eq(consentTexts.hash, subscriptions.consentHash))
+    .leftJoin(imports, eq(imports.id, subscriptions.importId))
     .where(eq(subscriptions.mailboxHash, mailboxHash))
     .orderBy(asc(lists.slug), asc(subscriptions.key))
     .all();

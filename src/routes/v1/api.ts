@@ -107,6 +107,10 @@ const problemAnswers = {
     ...problemJson(Problem, 'Too many requests of this kind; try again later.'),
     headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
   },
+  503: {
+    ...problemJson(Problem, 'The service cannot do this now (busy, stopping); try again later.'),
+    headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+  },
 } as const;
 type ProblemStatus = keyof typeof problemAnswers;
 

@@ -3,7 +3,9 @@ import * as z from 'zod';
 import type { RateResult } from '../../domain/health';
 import { requireList } from '../../middleware/list';
 import { FUNNEL_PROVIDERS, type FunnelProvider } from '../../domain/funnel';
+import { listImports } from '../../services/import';
 import { listDailyStats, listFunnel, readListStats } from '../../services/stats';
+import { ImportSummary } from './imports';
 import { jsonAnswer, keyed, listParam, problems, v1Router } from './api';
 
 const rateView = (r: RateResult) => ({ count: r.count, denominator: r.denominator, rate: r.rate, status: r.status, level: r.level });
@@ -72,6 +74,7 @@ const Stats = z
     status,
     outbox: z.object({ queued: count, failed: count }),
     funnel: Funnel,
+    imports: z.array(ImportSummary).openapi({ description: 'The last 5 imports (imported rows are no signups: they show here), with whether a reconfirm import\'s mail is held back for its bounce or complaint rate.' }),
   })
   .openapi('Stats', {
     description:
@@ -97,7 +100,7 @@ export const statsRoutes = v1Router().openapi(
   async (c) => {
     const list = await requireList(c);
     const { days } = c.req.valid('query');
-    const [s, funnel] = await Promise.all([readListStats(c.get('deps'), list), listFunnel(c.get('deps'), list, days)]);
+    const [s, funnel, imports] = await Promise.all([readListStats(c.get('deps'), list), listFunnel(c.get('deps'), list, days), listImports(c.get('deps'), list, 5)]);
     const { health } = s;
     return c.json(
       {
@@ -112,6 +115,7 @@ export const statsRoutes = v1Router().openapi(
         status: health.status,
         outbox: s.outbox,
         funnel,
+        imports,
       },
       200,
     );

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import * as z from 'zod';
-import { subscriptionStates, suppressionReasons } from '../../db/schema';
+import { importModes, subscriptionStates, suppressionReasons } from '../../db/schema';
 import { ApiError } from '../../errors';
 import { principalOf, requireKey } from '../../middleware/auth';
 import { requireList } from '../../middleware/list';
@@ -31,6 +31,15 @@ const Subscriber = z
         signup: z.object({ ip: text, user_agent: text, source: text, consent_text: text.openapi({ description: 'The consent wording the form showed.' }) }).openapi({ description: 'Consent evidence of the signup.' }),
         confirmation: z.object({ ip: text, user_agent: text }).nullable(),
         unsubscribe: z.object({ source: text }).nullable(),
+        import: z
+          .object({
+            id: z.string(),
+            mode: z.enum(importModes),
+            consent_source: text.openapi({ description: 'How consent was collected, as the import said.' }),
+            opt_in_at: nullableTime.openapi({ description: 'The opt-in time the imported file gave (evidence only).' }),
+          })
+          .nullable()
+          .openapi({ description: 'The import that brought the subscription in; null for a signup.' }),
       }),
     ),
   })

@@ -205,6 +205,26 @@ describe('answers of /v1 match the OpenAPI document', () => {
     }
   });
 
+  it('answers of the Imports operations', async () => {
+    const { call, untried, key } = await fixture();
+    const csv = (text: string) => ({ raw: { type: 'text/csv', text } });
+    const confirmed = 'mode=confirmed&consent_source=form';
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 200, { query: confirmed, ...csv('email,name\nnew@example.com,New\nbad,Bad\nann@example.com,Ann\n') });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 200, { query: 'mode=reconfirm&dry_run=1', raw: { type: 'application/x-ndjson', text: '{"email":"nd@example.com"}\n' } });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 200, { query: 'mode=reconfirm', ...csv('email\ntypo@gmial.com\nfresh@example.com\n') });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 422, { query: 'mode=confirmed', ...csv('email\nx@example.com\n') });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 422, { query: confirmed, ...csv('name\nNobody\n') });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 415, { query: confirmed, raw: { type: 'application/json', text: '[]' } });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'nope' }, 404, { query: confirmed, ...csv('email\nx@example.com\n') });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 403, { query: 'mode=suppress', key: await key(['admin'], ['newsletter']), ...csv('email\nx@example.com\n') });
+    await call('POST', '/v1/lists/{list}/imports', { list: 'newsletter' }, 401, { query: confirmed, key: null, ...csv('email\nx@example.com\n') });
+    await call('GET', '/v1/lists/{list}/imports', { list: 'newsletter' }, 200);
+    await call('GET', '/v1/lists/{list}/imports', { list: 'nope' }, 404);
+    await call('GET', '/v1/lists/{list}/stats', { list: 'newsletter' }, 200);
+    await call('GET', '/v1/subscribers/{email}', { email: 'new@example.com' }, 200);
+    expect(untried('Imports')).toEqual([]);
+  });
+
   it('refuses answers the document does not describe (so the checks above can fail)', async () => {
     const { call } = await fixture();
     const list = (await (await call('GET', '/v1/lists/{list}', { list: 'weekly' }, 200)).json()) as Record<string, unknown>;
@@ -222,6 +242,6 @@ describe('answers of /v1 match the OpenAPI document', () => {
 
   it('leaves no tag of the document untested', () => {
     const tags = new Set(Object.values(committed.paths as Record<string, Record<string, Operation>>).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
-    expect([...tags].sort()).toEqual(['Events', 'Export', 'Keys', 'Lists', 'Subscribers', 'Suppressions', 'Webhooks']);
+    expect([...tags].sort()).toEqual(['Events', 'Export', 'Imports', 'Keys', 'Lists', 'Subscribers', 'Suppressions', 'Webhooks']);
   });
 });
