@@ -3,9 +3,10 @@ import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
 import { setResponseHeader } from './http/response';
-import { bodyLimit, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
+import { bodyLimit, CONSOLE_MAX_BYTES, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { consoleRoutes } from './routes/admin';
 import { apiDocs } from './routes/docs';
 import { onError, problem } from './routes/problem';
 import { confirmedRoutes, confirmRoutes } from './routes/public/confirm';
@@ -60,7 +61,7 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
-  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : undefined) }));
+  app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor: (path) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : path.startsWith('/admin/') ? CONSOLE_MAX_BYTES : undefined) }));
 
   app.get('/healthz', async (c) => {
     const { healthy, report, retryAfter } = await checkHealth(deps);
@@ -79,6 +80,9 @@ export function createApp(deps: Deps) {
 
   // Providers: signed delivery events.
   app.route('/webhooks', webhookRoutes); //        POST /webhooks/resend, POST /webhooks/ses
+
+  // Operators in a browser: the console (sessions, CSRF and its own CSP inside).
+  app.route('/admin', consoleRoutes); //          GET /admin and its pages (src/routes/admin/index.tsx)
 
   // The API (createApi) and its description: the OpenAPI document and a reference page for people.
   const v1 = createApi();

@@ -62,6 +62,9 @@ export const envSchema = z.object({
   RETENTION_DELIVERY_EVENTS_DAYS: num(90),
   /** Days the audit log is kept (key ids and keyed hashes, never addresses). */
   RETENTION_AUDIT_DAYS: num(365),
+  /** Operator console: a session ends after this many idle minutes, and this many hours after sign-in whatever the activity. */
+  ADMIN_SESSION_IDLE_MINUTES: num(30),
+  ADMIN_SESSION_MAX_HOURS: num(12),
 });
 
 export type Env = z.input<typeof envSchema>;

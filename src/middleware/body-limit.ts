@@ -6,6 +6,9 @@ import { ApiError } from '../errors';
 /** Provider webhooks get SNS's own ceiling: a refused bounce notification is a bounce never applied. */
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
 
+/** The console's settings form: every text field of a list at its longest, percent-encoded Japanese included. */
+export const CONSOLE_MAX_BYTES = 64 * 1024;
+
 export type BodyLimitOptions = { maxBytes: number; maxBytesFor?: (path: string) => number | undefined };
 
 /**
