@@ -78,9 +78,9 @@ export function LineChart(props: { id: string; title: string; desc: string; date
 export function Sparkline(props: { values: number[]; label: string }) {
   const max = Math.max(1, ...props.values);
   return (
-    <svg class="spark" viewBox="0 0 120 28" role="img" aria-label={props.label} focusable="false">
+    <svg class="spark" viewBox="0 0 120 28" preserveAspectRatio="none" role="img" aria-label={props.label} focusable="false">
       <title>{props.label}</title>
-      <polyline class="line tone-a" points={points(props.values, max, { x: 1, y: 2, w: 118, h: 24 })} />
+      <polyline class="line tone-a" points={points(props.values, max, { x: 1, y: 2, w: 118, h: 24 })} vector-effect="non-scaling-stroke" />
     </svg>
   );
 }

@@ -7,7 +7,7 @@ export const count = (lang: Lang, n: number) => new Intl.NumberFormat(lang === '
 /** A rate (0..1) as a percentage with up to `digits` decimals; a dash when there is none. */
 export function percent(rate: number | null, digits = 1): string {
   if (rate === null || !Number.isFinite(rate)) return '–';
-  return `${(rate * 100).toFixed(digits).replace(/\.0+$/, '')} %`;
+  return `${(rate * 100).toFixed(digits).replace(/\.0+$/, '')}\u00a0%`;
 }
 
 /** A time in UTC, to the minute: one format for every operator, whatever the server's zone. */

@@ -83,14 +83,14 @@ export function KeysPage(props: { v: ConsoleView; keys: KeyRow[]; notice?: strin
 }
 
 /** The new key, shown this once (the answer is never cached). */
-export function NewKeyPage(props: { v: ConsoleView; key: string; row: KeyRow }) {
+export function NewKeyPage(props: { v: ConsoleView; secret: string; row: KeyRow }) {
   const lang = props.v.lang;
   return (
     <ConsoleLayout v={props.v} title={tc(lang, 'newKey')} section="keys">
       <Notice kind="ok">{tc(lang, 'keyCreated')}</Notice>
       <h2 id="secret-label">{tc(lang, 'keySecret')}</h2>
       <pre class="code secret" tabindex={0} aria-labelledby="secret-label">
-        <code id="new-key-secret">{props.key}</code>
+        <code id="new-key-secret">{props.secret}</code>
       </pre>
       <p class="copy-row">
         <button type="button" class="secondary" data-copy="new-key-secret" data-copied={tc(lang, 'copied')} hidden>

@@ -46,6 +46,7 @@ export function ConsoleLayout(props: { v: ConsoleView; title: string; section?: 
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} · listgate`}</title>
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href="/assets/admin.css" />
           <script src="/assets/admin.js" defer />
         </head>

@@ -1,5 +1,5 @@
 import { type ConsoleKey, tc } from '../../i18n/console';
-import type { Lang } from '../../i18n/messages';
+import { type Lang, type MessageKey, t } from '../../i18n/messages';
 import { type ConsoleView, Csrf, Notice } from './layout';
 
 /** The settings form's values as the browser sends them, and the problems found per field. */
@@ -15,6 +15,8 @@ type FieldProps = {
   rows?: number;
   maxlength?: number;
   required?: boolean;
+  /** What applies when the field is left empty (the list language's default wording). */
+  placeholder?: string;
 };
 
 const idOf = (name: string) => `f-${name.replace(/[._]/g, '-')}`;
@@ -24,7 +26,7 @@ function Field(props: FieldProps) {
   const id = idOf(props.name);
   const error = props.form.errors[props.name];
   const described = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, name: props.name, maxlength: props.maxlength, required: props.required, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described };
+  const common = { id, name: props.name, maxlength: props.maxlength, required: props.required, placeholder: props.placeholder, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described };
   const value = props.form.values[props.name] ?? '';
   return (
     <div class="field">
@@ -69,6 +71,9 @@ export function SettingsSection(props: { v: ConsoleView; slug: string; form: Set
   const lang = v.lang;
   const f = (p: Omit<FieldProps, 'lang' | 'form'>) => <Field lang={lang} form={form} {...p} />;
   const invalid = Object.keys(form.errors).length > 0;
+  // Empty mail fields take the list language's own wording: shown as placeholders.
+  const listLang: Lang = form.values.language === 'ja' ? 'ja' : 'en';
+  const byDefault = (key: MessageKey) => t(listLang, key, { list: '{{list_name}}' });
   return (
     <section aria-labelledby="settings">
       <h2 id="settings">{tc(lang, 'settingsTitle')}</h2>
@@ -86,16 +91,18 @@ export function SettingsSection(props: { v: ConsoleView; slug: string; form: Set
         </div>
         {f({ name: 'from', label: 'fieldFrom', hint: 'fieldFromHint', maxlength: 300 })}
         {f({ name: 'reply_to', label: 'fieldReplyTo', maxlength: 300 })}
-        <fieldset>
-          <legend>{tc(lang, 'mailTitle')}</legend>
-          <p class="hint">{tc(lang, 'mailHint')}</p>
-          {f({ name: 'confirmation_mail.subject', label: 'fieldSubject', maxlength: 200 })}
-          {f({ name: 'confirmation_mail.intro', label: 'fieldIntro', rows: 5, maxlength: 2000 })}
-          {f({ name: 'confirmation_mail.button', label: 'fieldButton', maxlength: 60 })}
-          {f({ name: 'mail_footer', label: 'fieldFooter', rows: 3, maxlength: 1000 })}
-          {f({ name: 'reminder_after_hours', label: 'fieldReminder', type: 'number' })}
-        </fieldset>
-        <Preview lang={lang} slug={slug} />
+        <div class="mail-editor">
+          <fieldset>
+            <legend>{tc(lang, 'mailTitle')}</legend>
+            <p class="hint">{tc(lang, 'mailHint')}</p>
+            {f({ name: 'confirmation_mail.subject', label: 'fieldSubject', maxlength: 200, placeholder: byDefault('mailSubject') })}
+            {f({ name: 'confirmation_mail.intro', label: 'fieldIntro', rows: 5, maxlength: 2000, placeholder: byDefault('mailBody') })}
+            {f({ name: 'confirmation_mail.button', label: 'fieldButton', maxlength: 60, placeholder: byDefault('mailButton') })}
+            {f({ name: 'mail_footer', label: 'fieldFooter', rows: 3, maxlength: 1000 })}
+            {f({ name: 'reminder_after_hours', label: 'fieldReminder', type: 'number' })}
+          </fieldset>
+          <Preview lang={lang} slug={slug} />
+        </div>
         {f({ name: 'consent_text', label: 'fieldConsent', rows: 3, maxlength: 500 })}
         {f({ name: 'redirect_pending', label: 'fieldRedirectPending', type: 'url', maxlength: 2000 })}
         {f({ name: 'redirect_confirmed', label: 'fieldRedirectConfirmed', type: 'url', maxlength: 2000 })}

@@ -31,6 +31,9 @@ export function OverviewPage(props: { v: ConsoleView; lists: OverviewList[]; not
               <p>
                 {tc(lang, 'confirmationRate')}: <strong>{percent(stats.health.confirmation.rate)}</strong>
               </p>
+              <p class="spark-caption muted" aria-hidden="true">
+                {tc(lang, 'sparklineCaption')}
+              </p>
               <Sparkline values={signups} label={tc(lang, 'sparklineLabel', { total: count(lang, signups.reduce((a, b) => a + b, 0)), max: count(lang, Math.max(0, ...signups)) })} />
               <HealthRates lang={lang} health={stats.health} />
             </li>

@@ -37,7 +37,7 @@ keyRoutes.post('/', async (c) => {
     const lists = (f.lists ?? '').split(/[\s,]+/).filter(Boolean);
     input = validate(newKey, { scopes: (['export', 'events', 'admin'] as const).filter((s) => f[`scope_${s}`] === '1'), lists: lists.length ? lists : null, name: f.name?.trim() || null });
     const { row, key } = await createKey(c.get('deps'), input, actor(c));
-    return c.html(<NewKeyPage v={await view(c, HERE)} key={key} row={keyView(row)} />);
+    return c.html(<NewKeyPage v={await view(c, HERE)} secret={key} row={keyView(row)} />);
   } catch (err) {
     if (!(err instanceof ApiError) || err.code !== 'invalid_input') throw err;
     return page(c, { problem: err.detail }, 422);
