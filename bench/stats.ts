@@ -18,6 +18,8 @@ import { benchSeconds, type BenchResult } from './lib/types';
 const SUBSCRIBERS = Number(process.env.BENCH_STATS_SUBSCRIBERS ?? 1_000_000);
 const PAGE = 1000;
 const P99_RATIO = 2;
+/** Issue 15's target for the operator's reads: stats and the daily rows within this many times /healthz's p99. */
+const HEALTHZ_RATIO = 5;
 const CONNECTIONS = [1, 10];
 const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, accept: 'application/json' };
 
@@ -44,7 +46,8 @@ async function probeChanges(url: string): Promise<{ query: string; size: number 
 
 async function present(url: string) {
   const stats = await fetch(`${url}/v1/lists/newsletter/stats`, { headers: auth });
-  return { stats: stats.status !== 404, changes: await probeChanges(url) };
+  const daily = await fetch(`${url}/v1/lists/newsletter/stats/daily`, { headers: auth });
+  return { stats: stats.status !== 404, daily: daily.status !== 404, changes: await probeChanges(url) };
 }
 
 type Endpoint = { name: string; request: LoadOptions['request']; extra: string };
@@ -90,6 +93,25 @@ export async function run(): Promise<BenchResult[]> {
       endpoints.push({ name: CHANGES, request: (n) => ({ path: `/v1/lists/newsletter/changes?after=${after(n)}${changes.query}` }), extra: `${changes.size} events per page, from all over the feed` });
     }
     app = await measureAll(server, endpoints);
+    // The operator's reads against the cheapest answer of the same server, in the same run.
+    const reads: Endpoint[] = [{ name: 'GET /healthz', request: () => ({ path: '/healthz' }), extra: '' }];
+    if (found.stats) reads.push({ name: STATS, request: () => ({ path: '/v1/lists/newsletter/stats' }), extra: '' });
+    if (found.daily) reads.push({ name: `30 daily rows on ${size} subscribers (GET /v1/lists/newsletter/stats/daily)`, request: () => ({ path: '/v1/lists/newsletter/stats/daily?days=30' }), extra: '' });
+    const [healthz, ...others] = await measureAll(server, reads);
+    others.forEach((runs, i) => {
+      const [a, h] = [runs[0], healthz[0]];
+      const ratio = a.p99 / h.p99;
+      results.push({
+        name: `${reads[i + 1].name} against GET /healthz, 1 connection`,
+        value: a.p99,
+        unit: 'ms p99',
+        ceiling: h.p99,
+        ratio,
+        target: `p99 ratio <= ${HEALTHZ_RATIO}`,
+        pass: a.non2xx + a.errors + a.timeouts === 0 && ratio <= HEALTHZ_RATIO,
+        note: `p50 ${a.p50.toFixed(2)} vs ${h.p50.toFixed(2)} ms; the funnel by provider included (stats); ${seeded}`,
+      });
+    });
   } finally {
     await server.stop();
   }

@@ -5,6 +5,7 @@ import { registerDoctor } from './cli/doctor';
 import { registerExport } from './cli/export';
 import { registerKeys } from './cli/keys';
 import { registerLists } from './cli/lists';
+import { registerStats } from './cli/stats';
 import { registerRestore } from './cli/restore';
 import { registerEmbed } from './cli/embed';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerRestore(program);
   registerEmbed(program);
+  registerStats(program);
   return program;
 }
 

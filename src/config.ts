@@ -7,6 +7,8 @@ const flag = z
   .transform((v) => v === '1' || v === 'true');
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const num = (def: number) => z.coerce.number().positive().default(def);
+/** How AWS names regions (us-east-1, ap-northeast-1, us-gov-west-1, cn-north-1). */
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const optional = z
   .string()
   .optional()
@@ -22,10 +24,16 @@ export const envSchema = z.object({
   TOKEN_SECRET: optional,
   TOKEN_SECRET_PREVIOUS: optional,
   ADMIN_TOKEN: optional,
-  MAIL_TRANSPORT: z.enum(['resend', 'smtp', 'log']).optional().or(z.literal('').transform(() => undefined)),
+  MAIL_TRANSPORT: z.enum(['resend', 'smtp', 'ses', 'log']).optional().or(z.literal('').transform(() => undefined)),
   RESEND_API_KEY: optional,
   RESEND_BASE_URL: optional,
   SMTP_URL: optional,
+  /** Amazon SES (MAIL_TRANSPORT=ses): the region signed for and, unless SES_ENDPOINT says otherwise, called. */
+  AWS_REGION: optional.refine((v) => v === undefined || AWS_REGION.test(v), 'an AWS region such as eu-west-1'),
+  AWS_ACCESS_KEY_ID: optional,
+  AWS_SECRET_ACCESS_KEY: optional,
+  SES_CONFIGURATION_SET: optional.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v), 'a configuration set name: up to 64 letters, digits, _ or -'),
+  SES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional().or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('listgate <onboarding@localhost>'),
   MAIL_RATE_PER_SECOND: num(2),
   CONFIRM_TTL_HOURS: num(48),
@@ -70,7 +78,7 @@ export const envSchema = z.object({
 export type Env = z.input<typeof envSchema>;
 export type Config = z.output<typeof envSchema> & {
   production: boolean;
-  mailTransport: 'resend' | 'smtp' | 'log';
+  mailTransport: 'resend' | 'smtp' | 'ses' | 'log';
 };
 
 export class ConfigError extends Error {}
@@ -92,11 +100,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (production && !c.TOKEN_SECRET) problems.push('TOKEN_SECRET is required when NODE_ENV=production');
   let mailTransport = c.MAIL_TRANSPORT ?? (c.RESEND_API_KEY ? 'resend' : c.SMTP_URL && production ? 'smtp' : undefined);
   if (!mailTransport) {
-    if (production) problems.push('set MAIL_TRANSPORT (resend or smtp; log only when chosen explicitly) in production');
+    if (production) problems.push('set MAIL_TRANSPORT (resend, smtp or ses; log only when chosen explicitly) in production');
     mailTransport = 'log';
   }
   if (mailTransport === 'resend' && !c.RESEND_API_KEY) problems.push('MAIL_TRANSPORT=resend needs RESEND_API_KEY');
   if (mailTransport === 'smtp' && !c.SMTP_URL) problems.push('MAIL_TRANSPORT=smtp needs SMTP_URL');
+  if (mailTransport === 'ses') {
+    const missing = (['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const).filter((name) => !c[name]);
+    if (missing.length) problems.push(`MAIL_TRANSPORT=ses needs ${missing.join(', ')}`);
+  }
   if (c.ADMIN_TOKEN !== undefined) {
     // The same rule as the auth middleware's, so a token the server starts with is one it accepts.
     const min = production ? ADMIN_TOKEN_MIN.production : ADMIN_TOKEN_MIN.development;

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Atomic, Db, List, OutboxMessage, Scope } from './db/types';
+import type { HashKey } from './domain/ids';
 import type { Tokens } from './domain/tokens';
 import type { Lang } from './i18n/messages';
 
@@ -14,11 +15,14 @@ export type SendOutcome =
   /**
    * `inDoubt`: no definite answer came back (network error, timeout, 5xx), so the provider may
    * have accepted the mails; the batch is then resent unchanged with the same idempotency key.
+   * `paused`: the provider refuses every send until the operator acts (credentials, a suspended or
+   * paused account, an unverified sender): the batch waits without spending one of its attempts,
+   * probed about once a minute, so the backlog goes out once it is fixed (or ages out).
    */
-  | { ok: false; retryable: boolean; retryAfterMs?: number; inDoubt?: boolean; error: string };
+  | { ok: false; retryable: boolean; retryAfterMs?: number; inDoubt?: boolean; paused?: boolean; error: string };
 
 export interface Mailer {
-  readonly name: 'resend' | 'smtp' | 'log' | 'memory';
+  readonly name: 'resend' | 'smtp' | 'ses' | 'log' | 'memory';
   /** How many mails one provider request may carry. */
   readonly maxBatch: number;
   /** Sends mails in one provider request; a retry of the same batch passes the same key. */
@@ -65,7 +69,7 @@ export interface Deps {
   logger: Logger;
   outbox: Outbox;
   /** HMAC key for address hashes in the suppression list (per installation, never rotated). */
-  hashKey: CryptoKey;
+  hashKey: HashKey;
   /** Fetch used for outbound calls (Turnstile, SNS certificates); tests inject their own. */
   fetch: typeof fetch;
   /** MX lookup for opt-in address checks (Node only): 'none' only when the domain certainly has no mail server. */

@@ -9,12 +9,14 @@ import { acquireServerLock, ServerLockError } from './db/server-lock';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
 import { addressOnRecord } from './domain/address';
+import type { HashKey } from './domain/ids';
 import { staticFiles } from './http/static-files';
 import { jsonLogger, safeErrorText, type LogFormat } from './logger';
 import { startDrainLoop } from './mail/drain-loop';
 import { logMailer } from './mail/log';
 import { nodeMxLookup } from './mail/mx';
 import { resendMailer } from './mail/resend';
+import { sesMailerFromConfig } from './mail/ses';
 import { smtpMailer } from './mail/smtp';
 import { memoryRateLimiter } from './ratelimit/memory';
 import { prepareInstallation, recordPublicUrl } from './services/installation';
@@ -35,9 +37,10 @@ export const SHUTDOWN_MS = 8000;
 export const LONG_BODY_ROUTE = /^\/v1\/lists\/[^/?]+\/imports(?:[/?]|$)/;
 const LONG_BODY_BACKSTOP_MS = 60 * 60_000;
 
-function buildMailer(config: Config, mailLog: Logger, hashKey: CryptoKey): Mailer {
+function buildMailer(config: Config, mailLog: Logger, hashKey: HashKey): Mailer {
   if (config.mailTransport === 'resend') return resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL });
   if (config.mailTransport === 'smtp') return smtpMailer({ url: config.SMTP_URL! });
+  if (config.mailTransport === 'ses') return sesMailerFromConfig(config);
   // In production a log transport (set on purpose) names each recipient by its mailbox's keyed hash,
   // the one suppressions and erasures hold.
   const identify = config.production ? async (to: string) => (await mailboxHashes({ hashKey }, addressOnRecord(to)?.key ?? to.toLowerCase())).mailboxHash : undefined;

@@ -7,6 +7,7 @@ import { jsonLogger, safeErrorText } from './logger';
 import { drainDue, sendNewBatch } from './mail/drain';
 import { logMailer } from './mail/log';
 import { resendMailer } from './mail/resend';
+import { sesMailerFromConfig } from './mail/ses';
 import { d1RateLimiter, purgeIdleBuckets } from './ratelimit/d1';
 import { prepareInstallation } from './services/installation';
 import { runMaintenance, step } from './services/maintenance';
@@ -70,7 +71,7 @@ function build(env: Bindings): Promise<Built> {
       throw new ConfigError('invalid environment:\n  DB: a D1 binding named DB is required (see wrangler.toml)');
     }
     const config = loadConfig({ PUBLIC_URL: 'http://localhost:8787', ...stringsOf(env) });
-    if (config.mailTransport === 'smtp') throw new ConfigError('invalid environment:\n  MAIL_TRANSPORT=smtp is not available on Workers; use resend');
+    if (config.mailTransport === 'smtp') throw new ConfigError('invalid environment:\n  MAIL_TRANSPORT=smtp is not available on Workers; use resend or ses');
     const logger = jsonLogger(config.LOG_LEVEL);
     const clock = { now: () => Date.now() };
     const { db, atomic } = openD1(env.DB);
@@ -78,7 +79,9 @@ function build(env: Bindings): Promise<Built> {
     const mailer =
       config.mailTransport === 'resend'
         ? resendMailer({ apiKey: config.RESEND_API_KEY!, baseUrl: config.RESEND_BASE_URL })
-        : logMailer(logger);
+        : config.mailTransport === 'ses'
+          ? sesMailerFromConfig(config)
+          : logMailer(logger);
     const background = (work: Promise<unknown>) => {
       const ctx = current.getStore();
       const guarded = work.catch((err) => logger.error('background work failed', { error: safeErrorText(err) }));

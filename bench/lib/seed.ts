@@ -17,16 +17,21 @@ export async function migratedDatabase(path: string): Promise<Database.Database>
   return db;
 }
 
-/** Inserts `count` pending signups on list 1 whose signup ids are `${prefix}${i}`. */
+const PROVIDERS = ['gmail', 'outlook', 'yahoo', 'icloud', 'proton', 'other'];
+
+/**
+ * Inserts `count` pending signups on list 1 whose signup ids are `${prefix}${i}`, as signups (the
+ * funnel counts them, spread over the providers) whose first mail has left.
+ */
 export function insertPending(db: Database.Database, count: number, prefix: string, now = Date.now()) {
   const insert = db.prepare(
-    `INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, expires_at, signup_ip, public_id)
-     VALUES (1, ?, ?, 'pending', ?, ?, ?, ?, ?, '127.0.0.1', 'sub_' || ?)`,
+    `INSERT INTO subscriptions (list_id, email, key, state, signup_id, unsub_token, created_at, updated_at, expires_at, signup_ip, public_id, signed_up_at, provider, first_mail_at)
+     VALUES (1, ?, ?, 'pending', ?, ?, ?, ?, ?, '127.0.0.1', 'sub_' || ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const email = `${prefix}${i}@example.com`;
-      insert.run(email, email, `${prefix}${i}`, `u_${prefix}${i}`, now, now, now + 48 * 3600_000, `${prefix}${i}`);
+      insert.run(email, email, `${prefix}${i}`, `u_${prefix}${i}`, now, now, now + 48 * 3600_000, `${prefix}${i}`, now, PROVIDERS[i % PROVIDERS.length], now);
     }
   })();
 }

@@ -7,6 +7,7 @@ import { isoTime } from '../domain/time';
 import { redactAddresses } from '../logger';
 import { checkHealth } from '../services/health';
 import { recordedPublicUrl } from '../services/installation';
+import { checkSesConfig, type SesConfig } from './doctor-ses';
 import { formatFindings, type Finding } from './findings';
 
 export type InstallationReport = { database: string; ok: boolean; findings: Finding[] };
@@ -17,18 +18,16 @@ const SLOW_OUTBOX_SECONDS = 15 * 60;
 /**
  * `listgate doctor` without a domain: the installation at DATABASE_PATH as the server sees it:
  * whether the database takes writes, whether a server runs on it, the origin its links use, and
- * the outbox: mail waiting, and whether the mail transport refuses every send (a bad key).
+ * the outbox: mail waiting, and whether the mail transport refuses every send (a bad key); and what
+ * can be told of the transport's configuration offline (SES: region, key shape, configuration set).
  */
-export async function checkInstallation(config: Pick<Config, 'DATABASE_PATH'>): Promise<InstallationReport> {
+export async function checkInstallation(config: Pick<Config, 'DATABASE_PATH'> & Partial<SesConfig>): Promise<InstallationReport> {
   const database = config.DATABASE_PATH;
+  const findings: Finding[] = config.mailTransport === 'ses' ? checkSesConfig(config as SesConfig) : [];
   if (!existsSync(database)) {
-    return {
-      database,
-      ok: false,
-      findings: [{ check: 'database', status: 'missing', explanation: `There is no database at ${database}.`, fix: 'start the server once to create it, or set DATABASE_PATH to the server\'s database' }],
-    };
+    findings.push({ check: 'database', status: 'missing', explanation: `There is no database at ${database}.`, fix: 'start the server once to create it, or set DATABASE_PATH to the server\'s database' });
+    return { database, ok: false, findings };
   }
-  const findings: Finding[] = [];
   findings.push(
     serverRunning(database)
       ? { check: 'server', status: 'ok', explanation: 'A listgate server is running on this database.' }
@@ -57,7 +56,7 @@ export async function checkInstallation(config: Pick<Config, 'DATABASE_PATH'>): 
           check: 'mail transport',
           status: 'error',
           explanation: `The mail provider refuses every send (${failures} refusal(s) in the last hour; last at ${isoTime(transport.failAt!)}: ${redactAddresses(transport.error ?? 'no reason given')}). Signups are still taken; their mail waits in the outbox.`,
-          fix: 'check the provider key (RESEND_API_KEY, SMTP_URL) and the account; waiting mail goes out once a send succeeds',
+          fix: 'check the provider key (RESEND_API_KEY, SMTP_URL, AWS_ACCESS_KEY_ID) and the account (SES: sending enabled, sender verified); waiting mail goes out once a send succeeds',
         });
       } else {
         const last = transport.okAt ? `last accepted send at ${isoTime(transport.okAt)}` : 'no mail sent yet';

@@ -1,7 +1,12 @@
 import { Option, type Command } from 'commander';
 import { allLists, findList } from '../db/queries/lists';
 import { LIST_SLUG, listSettingsSchema } from '../domain/list-settings';
-import { listView, removeList, saveList, settingsInputOf } from '../services/lists';
+import { ApiError } from '../errors';
+import { memoryRateLimiter } from '../ratelimit/memory';
+import { installationHashKey } from '../services/installation';
+import { checkReminder, listView, removeList, saveList, settingsInputOf } from '../services/lists';
+import { loadConfig } from '../config';
+import { sendTestMail } from '../services/mail-preview';
 import { CliFailure, collect, confirmOrRefuse, out, systemClock, table, usage, withDatabase } from './common';
 
 type SettingsOptions = {
@@ -16,6 +21,13 @@ type SettingsOptions = {
   turnstileSecret?: string;
   checkMx?: boolean;
   blockDisposable?: boolean;
+  mailSubject?: string;
+  mailIntro?: string;
+  mailButton?: string;
+  replyTo?: string;
+  mailFooter?: string;
+  consentText?: string;
+  reminderAfterHours?: string;
   settings?: string;
   json?: boolean;
 };
@@ -36,6 +48,13 @@ function settingsOptions(cmd: Command): Command {
     .option('--no-check-mx', 'do not check mail servers')
     .option('--block-disposable', 'refuse throwaway-mail domains')
     .option('--no-block-disposable', 'accept throwaway-mail domains')
+    .option('--mail-subject <text>', 'subject of the confirmation mail; {{list_name}} is the list\'s name ("" for the default)')
+    .option('--mail-intro <text>', 'its text before the button; a blank line starts a paragraph ("" for the default)')
+    .option('--mail-button <text>', 'the button\'s label ("" for the default)')
+    .option('--reply-to <address>', 'Reply-To of every mail of the list ("" for none)')
+    .option('--mail-footer <text>', 'footer of every mail: who sends, and why the reader gets it ("" for the default)')
+    .option('--consent-text <text>', 'the wording shown under the forms, kept with each signup ("" for none)')
+    .option('--reminder-after-hours <hours>', 'one reminder this long after the first mail ("" for none)')
     .option('--settings <json>', 'more fields as a JSON object, as in PUT /v1/lists/{list} (options above win)')
     .option('--json', 'print the list as JSON');
 }
@@ -63,7 +82,15 @@ function fieldsFrom(cmd: Command, o: SettingsOptions): Record<string, unknown> {
     turnstile_secret: clearable(o.turnstileSecret),
     check_mx: o.checkMx,
     block_disposable: o.blockDisposable,
+    reply_to: clearable(o.replyTo),
+    mail_footer: clearable(o.mailFooter),
+    consent_text: clearable(o.consentText),
+    reminder_after_hours: o.reminderAfterHours === undefined ? undefined : o.reminderAfterHours === '' ? null : Number(o.reminderAfterHours),
   };
+  const mail = Object.fromEntries(
+    Object.entries({ subject: o.mailSubject, intro: o.mailIntro, button: o.mailButton }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(mail).length) given.confirmation_mail = mail;
   for (const [k, v] of Object.entries(given)) if (v !== undefined) fields[k] = v;
   return fields;
 }
@@ -72,6 +99,12 @@ function fieldsFrom(cmd: Command, o: SettingsOptions): Record<string, unknown> {
 function validSettings(cmd: Command, fields: Record<string, unknown>) {
   const parsed = listSettingsSchema.safeParse(fields);
   if (!parsed.success) usage(cmd, parsed.error.issues.map((i) => `--${String(i.path[0] ?? 'settings').replace(/_/g, '-')}: ${i.message}`).join('; '));
+  try {
+    checkReminder(loadConfig(process.env), parsed.data.reminder_after_hours);
+  } catch (err) {
+    if (err instanceof ApiError) usage(cmd, `--reminder-after-hours: ${err.detail.replace(/^reminder_after_hours: /, '')}`);
+    throw err;
+  }
   return parsed.data;
 }
 
@@ -106,11 +139,35 @@ export function registerLists(program: Command): Command {
     await withDatabase(async ({ db }, config) => {
       const list = await findList(db, slug);
       if (!list) throw new CliFailure(`no list "${slug}"`);
-      const settings = validSettings(cmd, { ...settingsInputOf(list), ...change });
+      const current = settingsInputOf(list);
+      // The mail's words are changed one by one: the ones not named stay; "" goes back to the default.
+      if (change.confirmation_mail) {
+        const words = { ...current.confirmation_mail, ...(change.confirmation_mail as Record<string, string>) };
+        change.confirmation_mail = Object.fromEntries(Object.entries(words).filter(([, v]) => v));
+      }
+      const settings = validSettings(cmd, { ...current, ...change });
       const saved = await saveList({ db, clock: systemClock, config }, slug, settings, 'cli');
       out(o.json ? JSON.stringify(listView(saved.list), null, 2) : `updated list ${slug}: ${Object.keys(change).join(', ')}`);
     });
   });
+
+  lists
+    .command('test-mail')
+    .description("queue a test of the list's confirmation mail to an address (its links confirm nobody); the server sends it")
+    .argument('<slug>', 'list slug')
+    .argument('<address>', 'where to send it')
+    .action(async (slug: string, address: string) => {
+      await withDatabase(async ({ db }, config) => {
+        const list = await findList(db, slug);
+        if (!list) throw new CliFailure(`no list "${slug}"`);
+        const deps = { db, clock: systemClock, config, hashKey: await installationHashKey(db), rateLimiter: memoryRateLimiter(systemClock), outbox: { wake() {} } };
+        const { to } = await sendTestMail(deps, list, address, 'cli').catch((err: unknown) => {
+          if (err instanceof ApiError) throw new CliFailure(err.detail);
+          throw err;
+        });
+        out(`queued a test mail of ${slug} to ${to}; the running server sends it`);
+      });
+    });
 
   lists
     .command('delete')

@@ -13,13 +13,15 @@ export function openD1(binding: D1Database): { db: Db; atomic: Atomic } {
   const db = drizzle(binding, { schema });
   const atomic: Atomic = async (build) => {
     const statements = build(db as unknown as Db);
-    if (statements.length === 0) return;
+    if (statements.length === 0) return [];
     if (!statements.some(isBound)) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      await db.batch(statements as any);
-      return;
+      return await db.batch(statements as any);
     }
-    await binding.batch(
+    const [first] = statements;
+    if (statements.length === 1 && isBound(first)) return [await first.prepared[first.mode](first.values)];
+    if (statements.some((s) => isBound(s) && s.mode !== 'run')) throw new Error('rows come back from a single statement only on D1');
+    return await binding.batch(
       statements.map((s) => {
         if (isBound(s)) {
           const q = s.prepared.getQuery();

@@ -18,6 +18,8 @@ export function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {
 /** What a prepared drizzle query offers on both drivers (sync on better-sqlite3, async on D1). */
 export type PreparedStatement = {
   run(values?: Record<string, unknown>): unknown;
+  get(values?: Record<string, unknown>): unknown;
+  all(values?: Record<string, unknown>): unknown;
   getQuery(): { sql: string; params: unknown[] };
 };
 
@@ -26,10 +28,17 @@ export type PreparedStatement = {
  * it inside the group's transaction; D1 binds the same SQL and parameters into its `batch()`
  * (drizzle's own batch accepts only builders: it would not fill the placeholders).
  */
-export type BoundStatement = { run(): unknown; prepared: PreparedStatement; values: Record<string, unknown> };
+export type BoundStatement = { run(): unknown; prepared: PreparedStatement; values: Record<string, unknown>; mode: BoundMode };
 
-export function bound(prepared: PreparedStatement, values: Record<string, unknown>): BoundStatement {
-  return { run: () => prepared.run(values), prepared, values };
+/**
+ * How the statement runs, and so what the group answers for it: `run` (the driver's run result),
+ * `get` (its first row, for RETURNING) or `all` (its rows). Rows come back only where the group
+ * is that one statement on D1 (src/db/d1.ts), or on Node.
+ */
+export type BoundMode = 'run' | 'get' | 'all';
+
+export function bound(prepared: PreparedStatement, values: Record<string, unknown>, mode: BoundMode = 'run'): BoundStatement {
+  return { run: () => prepared[mode](values), prepared, values, mode };
 }
 
 export const isBound = (s: unknown): s is BoundStatement =>

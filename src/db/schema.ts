@@ -212,6 +212,8 @@ export type OutboxMessage = {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** The list's slug, sent as a provider tag (SES `list`) so its bounces and complaints name the list. */
+  list?: string;
 };
 
 /** A provider request in flight: its members and idempotency key are stored before the call. */

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { storageFault } from './errors';
+import { groupCommit } from './group-commit';
 import type { Atomic, Db } from './types';
 import * as schema from './schema';
 
@@ -50,17 +51,8 @@ export function openSqlite(path: string): SqliteHandle {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
 
-  const atomic: Atomic = async (build) => {
-    gate.before();
-    try {
-      sqlite.transaction(() => {
-        for (const statement of build(db as unknown as Db)) statement.run();
-      })();
-    } catch (err) {
-      gate.failed(err);
-      throw err;
-    }
-  };
+  const group = groupCommit(sqlite, gate);
+  const atomic: Atomic = (build) => group(() => build(db as unknown as Db).map((statement) => statement.run()));
 
   return {
     db: db as unknown as Db,

@@ -9,9 +9,11 @@ export type Db = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>;
  * Runs statements so that all or none commit. `build` returns drizzle query builders
  * (not yet awaited) or prepared statements with their values (`bound()`, src/db/prepared.ts);
  * it must not await or branch on results: decide first, then write.
- * better-sqlite3: one synchronous transaction. D1: one batch().
+ * Answers what each statement's run() answered (rows, for `bound(..., 'get' | 'all')`).
+ * better-sqlite3: one savepoint in the turn's group transaction (src/db/group-commit.ts), answered
+ * after its COMMIT. D1: one batch().
  */
-export type Atomic = (build: (db: Db) => AtomicStatement[]) => Promise<void>;
+export type Atomic = (build: (db: Db) => AtomicStatement[]) => Promise<unknown[]>;
 export type AtomicStatement = { run: (...args: never[]) => unknown };
 
 export type List = typeof schema.lists.$inferSelect;

@@ -45,7 +45,7 @@ export async function composeMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'
     deps.tokens.sign({ ...claims, purpose: 'confirm' }, ttlSeconds, { expiresAt }),
     deps.tokens.sign({ list: list.slug, purpose: 'not_me', address: mailboxHash }, NOT_ME_TTL_SECONDS),
   ]);
-  return renderConfirmation({
+  const message = renderConfirmation({
     kind: mail.kind,
     lang: list.language,
     listName: list.name,
@@ -59,4 +59,5 @@ export async function composeMail(deps: Pick<Deps, 'tokens' | 'config' | 'clock'
     notMeUrl: `${config.PUBLIC_URL}/not-me?token=${notMeToken}`,
     validHours: ((expiresAt ?? now + ttlSeconds * 1000) - now) / 3_600_000,
   });
+  return { ...message, list: list.slug };
 }

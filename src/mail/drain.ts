@@ -26,6 +26,8 @@ type Ports = Pick<Deps, 'db' | 'atomic' | 'mailer' | 'clock' | 'logger' | 'confi
 export type Pace = () => Promise<(() => void) | false>;
 
 const MAX_BACKOFF_MS = 10 * 60_000;
+/** How often a paused provider (one that refuses every send until the operator acts) is probed. */
+const PAUSED_PROBE_MS = 60_000;
 
 /** Exponential backoff with full jitter (capped at 10 minutes), never shorter than the provider asked. */
 export function backoffMs(attempt: number, retryAfterMs?: number, random = Math.random): number {
@@ -76,14 +78,16 @@ async function sendBatch(deps: Ports, batch: Batch, pace: Pace): Promise<DrainRe
     .catch((err: Error) => ({ ok: false as const, retryable: true, inDoubt: true, error: `mailer threw: ${err.message}` }));
   answered();
   const at = deps.clock.now();
-  const attempts = batch.attempts + 1;
+  // A paused provider's refusal says nothing about these mails: it costs them no attempt.
+  const paused = !outcome.ok && outcome.retryable && !!outcome.paused;
+  const attempts = paused ? batch.attempts : batch.attempts + 1;
   // After the batch's own state: the transport's (healthz, doctor) and its one log line when it starts or stops refusing.
   const noteTransport = () =>
     noteSendOutcome(deps, outcome.ok ? { ok: true } : { ok: false, error: outcome.error }).catch((err) =>
       logger.warn('mail transport state not recorded', { error: (err as Error).message }),
     );
   if (!outcome.ok && outcome.retryable) {
-    const wait = backoffMs(attempts, outcome.retryAfterMs);
+    const wait = paused ? Math.max(PAUSED_PROBE_MS / 2 + Math.random() * (PAUSED_PROBE_MS / 2), outcome.retryAfterMs ?? 0) : backoffMs(attempts, outcome.retryAfterMs);
     await scheduleRetry(deps.atomic, { batchId: batch.id, mailIds: send.map((m) => m.id), attempts, nextAttemptAt: at + wait, inDoubt: batch.inDoubt || !!outcome.inDoubt, error: outcome.error });
     await noteTransport();
     logger.debug('outbox batch will be retried', { batch: batch.id, mails: send.length, error: outcome.error, waitMs: Math.round(wait) });

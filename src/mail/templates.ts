@@ -127,7 +127,7 @@ ${para(w.expiry)}
 <p style="margin:0 0 16px"><a href="${e(m.notMeUrl)}" style="color:#555555">${e(w.notMe)}</a></p>
 </div>
 </td></tr>
-<tr><td class="lg-muted" style="padding:16px 32px;font-family:Arial,sans-serif;font-size:12px;line-height:1.5;color:#6b7280">
+<tr><td class="lg-muted" style="padding:16px 32px;font-family:Arial,sans-serif;font-size:12px;line-height:1.5;color:#4b5563">
 ${w.footer.map((p) => para(p, 'margin:0 0 8px')).join('\n')}
 </td></tr>
 </table>

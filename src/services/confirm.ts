@@ -21,7 +21,7 @@ export async function verifyLink(deps: Pick<Deps, 'tokens'>, token: unknown, pur
  */
 export async function confirm(deps: Deps, token: unknown, evidence: { ip: string; userAgent: string | null }): Promise<{ listId: number; list: string }> {
   const claims = await verifyLink(deps, token, 'confirm');
-  const result = await confirmSignup(deps.db, claims.signup!, { now: deps.clock.now(), ...evidence });
+  const result = await confirmSignup(deps, claims.signup!, { now: deps.clock.now(), ...evidence });
   if (result.outcome === 'gone' || result.listId === undefined) throw new ApiError('gone', 'This signup is no longer active. Sign up again to subscribe.');
   return { listId: result.listId, list: claims.list };
 }

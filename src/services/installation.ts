@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { ensureDefaultList } from '../db/queries/lists';
 import { getOrCreateSetting, getSetting, putSetting } from '../db/queries/settings';
 import { capRowsInClear, rekeyCapRow, setMailboxHashes, subscriptionsWithoutMailbox } from '../db/queries/upgrade';
-import { hex, importHmacKey } from '../domain/ids';
+import { hex, importHmacKey, type HashKey } from '../domain/ids';
 import { createTokens, type Tokens } from '../domain/tokens';
 import { mailboxHashes } from './mailbox';
 
@@ -18,7 +18,7 @@ export async function prepareInstallation(
   config: Config,
   clock: Clock,
   logger: Logger,
-): Promise<{ tokens: Tokens; hashKey: CryptoKey }> {
+): Promise<{ tokens: Tokens; hashKey: HashKey }> {
   let secret = config.TOKEN_SECRET;
   if (!secret) {
     // loadConfig has already refused production without TOKEN_SECRET.
@@ -31,12 +31,16 @@ export async function prepareInstallation(
       mailFrom: config.MAIL_FROM,
     });
   }
-  const hashSetting = await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32));
+  const hashKey = await installationHashKey(db);
   await ensureDefaultList(db, clock.now());
   const tokens = await createTokens({ secret, previous: config.TOKEN_SECRET_PREVIOUS, now: () => clock.now() });
-  const hashKey = await importHmacKey(hashSetting.value);
   await hashStoredMailboxes(db, hashKey, logger);
   return { tokens, hashKey };
+}
+
+/** The per-installation key of the keyed address hashes (made once, kept in the database, never rotated). */
+export async function installationHashKey(db: Db): Promise<HashKey> {
+  return importHmacKey((await getOrCreateSetting(db, 'address_hash_key', () => randomHex(32))).value);
 }
 
 /**
@@ -44,7 +48,7 @@ export async function prepareInstallation(
  * rows (keyed by the address in clear) are re-keyed by it. Runs before the first request, once;
  * afterwards each query finds nothing to do.
  */
-async function hashStoredMailboxes(db: Db, hashKey: CryptoKey, logger: Logger): Promise<void> {
+async function hashStoredMailboxes(db: Db, hashKey: HashKey, logger: Logger): Promise<void> {
   let done = 0;
   for (let rows = await subscriptionsWithoutMailbox(db); rows.length; rows = await subscriptionsWithoutMailbox(db)) {
     await setMailboxHashes(db, await Promise.all(rows.map(async (r) => ({ id: r.id, hash: (await mailboxHashes({ hashKey }, r.key)).mailboxHash }))));

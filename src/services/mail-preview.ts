@@ -43,7 +43,7 @@ const TEST_MAIL_LIMIT = { burst: 3, perMinute: 0.1 };
  * Queues a test of the list's confirmation mail to an operator's address (its links are samples
  * and confirm nobody). A suppressed address gets none (422), and test mails are rate-limited per key.
  */
-export async function sendTestMail(deps: Deps, list: List, to: unknown, actor: string): Promise<{ to: string }> {
+export async function sendTestMail(deps: Pick<Deps, 'db' | 'clock' | 'hashKey' | 'rateLimiter' | 'outbox'>, list: List, to: unknown, actor: string): Promise<{ to: string }> {
   const address = parseAddress(to);
   if (!address.ok) throw invalidInput([{ field: 'to', code: address.code, message: address.message }], address.suggestion ? { suggestion: address.suggestion } : {});
   const { mailboxHash, legacyHash } = await mailboxHashes(deps, address.key);

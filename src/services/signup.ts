@@ -3,7 +3,7 @@ import type { List } from '../db/types';
 import { findSignupTarget, writeSignup } from '../db/queries/subscriptions';
 import { type ParsedAddress, parseAddress } from '../domain/address';
 import { isDisposableDomain } from '../domain/disposable';
-import { randomTokens } from '../domain/ids';
+import { randomTokens, timeOrderedTokens } from '../domain/ids';
 import { funnelProviderOf } from '../domain/funnel';
 import { providerOf } from '../domain/providers';
 import { nameProblem, startsLikeFormula } from '../domain/spreadsheet';
@@ -25,8 +25,9 @@ export type SignupRequest = {
  * Signs an address up to a list: checks the address and the list's policies, then writes the same
  * statements whatever the address's state (decide first, then write). The answer never depends on
  * the state; the confirmation mail goes out only where the rules allow (src/db/queries/subscriptions.ts).
+ * Answers the address's domain (the answer's inbox link depends on it).
  */
-export async function signUp(deps: Deps, list: List, request: SignupRequest): Promise<void> {
+export async function signUp(deps: Deps, list: List, request: SignupRequest): Promise<{ domain: string }> {
   const { config } = deps;
   const address = acceptableAddress(request.email);
   const nameIssue = request.name === null ? null : nameProblem(request.name);
@@ -39,7 +40,8 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
 
   const now = deps.clock.now();
   const target = await findSignupTarget(deps.db, list.id, address.key);
-  const [freshSignupId, unsubToken, mailNonce, publicId] = randomTokens(18, 24, 12, 12);
+  const [freshSignupId, unsubToken, publicId] = timeOrderedTokens(now, 18, 24, 12);
+  const [mailNonce] = randomTokens(12);
   const { mailboxHash, legacyHash } = await mailboxHashes(deps, address.key);
   // The mail itself (and its tokens) is made when it is sent (src/mail/compose.ts): here only what to send.
   await writeSignup(deps.atomic, {
@@ -65,6 +67,7 @@ export async function signUp(deps: Deps, list: List, request: SignupRequest): Pr
     source: request.source,
   });
   deps.outbox.wake();
+  return { domain: address.domain };
 }
 
 /**

@@ -21,25 +21,25 @@ export async function unsubscribeLinkList(deps: Pick<Deps, 'db'>, token: unknown
 }
 
 /** The link in every export row and mailer's List-Unsubscribe header: leaves that one list at once. */
-export async function unsubscribeByLink(deps: Pick<Deps, 'db' | 'clock'>, token: unknown, source: 'one-click' | 'page'): Promise<{ listId: number }> {
+export async function unsubscribeByLink(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, token: unknown, source: 'one-click' | 'page'): Promise<{ listId: number }> {
   const unsubToken = unsubscribeToken(token);
-  const [changed] = await unsubscribe(deps.db, { unsubToken }, deps.clock.now(), source);
+  const [changed] = await unsubscribe(deps, { unsubToken }, deps.clock.now(), source);
   if (changed) return { listId: changed.listId };
   return { listId: await unsubscribeLinkList(deps, unsubToken) };
 }
 
 /** A mailer's report (POST /v1/events): one list, or every list when none is named. Answers how many changed. */
-export async function unsubscribeAddress(deps: Pick<Deps, 'db' | 'clock'>, key: string, listId: number | undefined, source: string): Promise<number> {
-  return (await unsubscribe(deps.db, { key, listId }, deps.clock.now(), source)).length;
+export async function unsubscribeAddress(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, key: string, listId: number | undefined, source: string): Promise<number> {
+  return (await unsubscribe(deps, { key, listId }, deps.clock.now(), source)).length;
 }
 
 /**
  * An operator takes an address off a list. Answers the state it is in afterwards, or undefined when
  * it is not on the list; a change is audited under the keyed hash.
  */
-export async function unsubscribeByOperator(deps: Pick<Deps, 'db' | 'clock' | 'hashKey'>, list: List, key: string, actor: string): Promise<SubscriptionState | undefined> {
+export async function unsubscribeByOperator(deps: Pick<Deps, 'db' | 'atomic' | 'clock' | 'hashKey'>, list: List, key: string, actor: string): Promise<SubscriptionState | undefined> {
   const now = deps.clock.now();
-  const changed = await unsubscribe(deps.db, { key, listId: list.id }, now, `operator:${actor}`);
+  const changed = await unsubscribe(deps, { key, listId: list.id }, now, `operator:${actor}`);
   if (changed.length) {
     await audit(deps.db, { actor, action: 'subscriber.unsubscribe', target: (await mailboxHashes(deps, key)).mailboxHash, detail: { list: list.slug }, at: now });
     return 'unsubscribed';

@@ -115,3 +115,40 @@ describe('listgate lists delete', { timeout: 60_000 }, () => {
     audit.close();
   });
 });
+
+describe('the confirmation mail from the command line', { timeout: 120_000 }, () => {
+  it('sets the mail\'s words one by one, queues a test mail, and prints the funnel', async () => {
+    const DATABASE_PATH = database();
+    expect((await listgate({ DATABASE_PATH }, 'lists', 'create', 'weekly', '--name', 'Weekly', '--mail-subject', 'Hello {{list_name}}', '--mail-button', 'Go')).code).toBe(0);
+    const r = await listgate({ DATABASE_PATH }, 'lists', 'update', 'weekly', '--mail-intro', 'Two\n\nparagraphs', '--reply-to', 'ed@example.com', '--mail-footer', 'From us', '--consent-text', 'We mail weekly.', '--reminder-after-hours', '24');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await show(DATABASE_PATH, 'weekly')).toMatchObject({
+      confirmation_mail: { subject: 'Hello {{list_name}}', intro: 'Two\n\nparagraphs', button: 'Go' },
+      reply_to: 'ed@example.com',
+      mail_footer: 'From us',
+      consent_text: 'We mail weekly.',
+      reminder_after_hours: 24,
+    });
+    expect((await listgate({ DATABASE_PATH }, 'lists', 'update', 'weekly', '--mail-subject', '')).code).toBe(0);
+    expect((await show(DATABASE_PATH, 'weekly')).confirmation_mail).toEqual({ intro: 'Two\n\nparagraphs', button: 'Go' });
+    expect((await listgate({ DATABASE_PATH }, 'lists', 'update', 'weekly', '--reminder-after-hours', '48')).code).toBe(2);
+
+    const sent = await listgate({ DATABASE_PATH }, 'lists', 'test-mail', 'weekly', 'Operator@Example.com');
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('Operator@example.com');
+    const h = openSqlite(DATABASE_PATH);
+    expect(h.sqlite.prepare("SELECT kind, to_addr AS \"to\", state FROM outbox").all()).toEqual([{ kind: 'test', to: 'Operator@example.com', state: 'queued' }]);
+    h.close();
+    expect((await listgate({ DATABASE_PATH }, 'lists', 'test-mail', 'nosuch', 'a@example.com')).code).toBe(1);
+    expect((await listgate({ DATABASE_PATH }, 'lists', 'test-mail', 'weekly', 'not an address')).code).toBe(1);
+
+    const stats = await listgate({ DATABASE_PATH }, 'stats', 'weekly', '--days', '7');
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stats.stdout).toContain('signups of the last 7 days: 0');
+    expect(stats.stdout).toMatch(/PROVIDER\s+SIGNUPS\s+CONFIRMED\s+RATE/);
+    expect(stats.stdout.match(/^\d{4}-\d\d-\d\d /gm)).toHaveLength(7);
+    const json = JSON.parse((await listgate({ DATABASE_PATH }, 'stats', 'weekly', '--json')).stdout);
+    expect(json.funnel).toMatchObject({ days: 30, signups: 0, median_seconds_to_confirm: null });
+    expect((await listgate({ DATABASE_PATH }, 'stats', 'weekly', '--days', '0')).code).toBe(2);
+  });
+});

@@ -197,6 +197,29 @@ describe.runIf(browserAvailable)('signup forms and hosted pages in chromium', { 
     await expectGoodPage(expect, page, 'unsubscribed-ja');
   });
 
+  it('shows the confirmation mail well at 360 px and on a desktop, in English and Japanese, with its button and copyable link', async ({ expect }) => {
+    for (const [list, lang] of [['newsletter', 'en'], ['shuukan', 'ja']] as const) {
+      const email = address(`mail-${lang}`).replace('@example.com', '@gmail.com');
+      const page = await newPage(await context({ locale: lang === 'ja' ? 'ja-JP' : 'en-US' }));
+      // A Gmail address: the check-inbox page offers a search of Gmail for the sender.
+      await page.goto(`${server.url}/lists/${list}`);
+      await page.getByLabel(lang === 'ja' ? 'メールアドレス' : 'Email address').fill(email);
+      await page.getByRole('button', { name: lang === 'ja' ? '登録する' : 'Subscribe' }).click();
+      await page.waitForURL(`${server.url}/lists/${list}/check-inbox?provider=gmail`);
+      const open = page.getByRole('link', { name: lang === 'ja' ? 'Gmail を開く' : 'Open Gmail' });
+      expect(await open.getAttribute('href')).toMatch(/^https:\/\/mail\.google\.com\/mail\/u\/0\/#search\//);
+      expect(await page.textContent('main')).toContain('news@example.com');
+      await expectGoodPage(expect, page, `check-inbox-gmail-${lang}`);
+      // The mail as a mail client shows it (its HTML part, on its own).
+      const sent = await mailTo(email);
+      const reader = await newPage(await context());
+      await reader.setContent(sent.html!);
+      const link = (await reader.locator('a').allTextContents()).find((t) => t.includes('/confirm?token='));
+      expect(link, 'the link as copyable text').toBe(sent.links.find((l) => l.includes('/confirm?token=')));
+      await expectGoodPage(expect, reader, `mail-${lang}`);
+    }
+  });
+
   it('offers "Did you mean" for a mistyped domain, inline and on the hosted page, and the fix subscribes', async ({ expect }) => {
     const page = await newPage(await context());
     await page.goto(site.url);

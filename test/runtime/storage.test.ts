@@ -107,6 +107,10 @@ describe('a database that cannot take writes', { timeout: 60_000 }, () => {
     const full = await until(() => signup(base, 'nospace@example.com'), (r) => r.status !== 202);
     expect(full.status).toBe(503);
     expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Signups arriving together share one transaction (group commit): its failed write answers each
+    // of them 503, and none of them is kept.
+    const together = await Promise.all(Array.from({ length: 10 }, (_, i) => signup(base, `together${i}@example.com`)));
+    expect(together.map((r) => r.status)).toEqual(Array(10).fill(503));
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: 'unavailable', database: 'unavailable' });
@@ -115,5 +119,12 @@ describe('a database that cannot take writes', { timeout: 60_000 }, () => {
     expect((await until(() => signup(base, 'roomagain@example.com'), (r) => r.status === 202)).status).toBe(202);
     expect((await until(() => fetch(`${base}/healthz`), (r) => r.status === 200)).status).toBe(200);
     expect(p.output()).not.toContain('"status":500');
+    const db = new Database(join(disk, 'listgate.db'), { readonly: true });
+    try {
+      const kept = db.prepare("SELECT email FROM subscriptions WHERE email LIKE 'together%'").all();
+      expect(kept).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });

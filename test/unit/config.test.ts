@@ -103,3 +103,26 @@ describe('production (NODE_ENV=production)', () => {
     expect(message).toContain('MAIL_TRANSPORT');
   });
 });
+
+describe('Amazon SES (MAIL_TRANSPORT=ses)', () => {
+  const ses = { MAIL_TRANSPORT: 'ses', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+  it('starts in production with a region and a key; the configuration set and endpoint are optional', () => {
+    expect(loadConfig({ ...prod, RESEND_API_KEY: '', ...ses })).toMatchObject({ mailTransport: 'ses', AWS_REGION: 'eu-west-1' });
+    expect(loadConfig({ ...ses, SES_CONFIGURATION_SET: 'listgate-events', SES_ENDPOINT: 'http://127.0.0.1:4566' })).toMatchObject({ SES_CONFIGURATION_SET: 'listgate-events', SES_ENDPOINT: 'http://127.0.0.1:4566' });
+  });
+
+  it('names every missing variable at once, and never echoes the secret', () => {
+    const message = refusal({ MAIL_TRANSPORT: 'ses', AWS_SECRET_ACCESS_KEY: 'secret-value-here' });
+    expect(message).toContain('MAIL_TRANSPORT=ses needs AWS_REGION, AWS_ACCESS_KEY_ID');
+    expect(message).not.toContain('secret-value-here');
+  });
+
+  it('refuses a region, configuration set name or endpoint that cannot be right', () => {
+    expect(refusal({ ...ses, AWS_REGION: 'Ireland' })).toContain('AWS_REGION');
+    expect(loadConfig({ ...ses, AWS_REGION: 'us-gov-west-1' }).AWS_REGION).toBe('us-gov-west-1');
+    expect(refusal({ ...ses, SES_CONFIGURATION_SET: 'has spaces' })).toContain('SES_CONFIGURATION_SET');
+    expect(refusal({ ...ses, SES_CONFIGURATION_SET: 'x'.repeat(65) })).toContain('SES_CONFIGURATION_SET');
+    expect(refusal({ ...ses, SES_ENDPOINT: 'email.eu-west-1.amazonaws.com' })).toContain('SES_ENDPOINT');
+  });
+});

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { lists, outboxBatches, rateBuckets, subscriptions } from '../../src/db/schema';
 import worker from '../../src/worker';
-import { signupJson, uniqueEmail } from '../contract/harness';
+import { api, freshList, signupJson, uniqueEmail } from '../contract/harness';
 import { bindings, settle, testDb, workerHarness } from './harness';
 import { resend } from './resend';
 
@@ -58,5 +58,22 @@ describe('scheduled handler (cron)', () => {
     await runCron();
     const keys = (await db.select({ key: rateBuckets.key }).from(rateBuckets).where(sql`${rateBuckets.key} LIKE 'cron-test:%'`).all()).map((r) => r.key);
     expect(keys).toEqual(['cron-test:recent']);
+  });
+
+  it('queues the one reminder of a pending signup at the cron run after it is due, and sends it', async () => {
+    const h = workerHarness();
+    const list = await freshList(h);
+    expect((await api(h, 'PUT', `/v1/lists/${list}`, { name: `List ${list}`, reminder_after_hours: 0.0001 })).status).toBe(200);
+    const email = uniqueEmail('remind');
+    expect((await signupJson(h, email, { list })).status).toBe(202);
+    await settle();
+    expect(resend.mailsTo(email)).toHaveLength(1);
+    // As if the first mail left a minute ago: the reminder is due at the next cron run, and comes once.
+    const db = testDb();
+    await db.update(subscriptions).set({ firstMailAt: Date.now() - 60_000 }).where(eq(subscriptions.email, email));
+    await runCron();
+    await runCron();
+    const mails = resend.mailsTo(email);
+    expect(mails.map((m) => m.subject)).toEqual([expect.not.stringMatching(/^Reminder/), expect.stringMatching(/^Reminder: /)]);
   });
 });

@@ -27,6 +27,7 @@ export async function eraseMailbox(atomic: Atomic, e: { mailboxHash: string; leg
           subscriptionId: sql<number>`NULL`.as('subscription_id'),
           publicId: subscriptions.publicId,
           type: sql<'erased'>`'erased'`.as('type'),
+          silent: sql<boolean>`0`.as('silent'),
           email: sql`NULL`.as('email'),
           at: sql<number>`${e.now}`.as('at'),
         })

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Atomic, Batch, Db, OutboxMessage } from '../types';
-import { lists, outbox, outboxBatches, subscriptions } from '../schema';
+import { addresses, lists, outbox, outboxBatches, subscriptions } from '../schema';
 
 /** How long a drainer holds a batch: longer than a request may take (the mailers time out sooner). */
 export const LEASE_MS = 60_000;
@@ -240,4 +240,37 @@ export async function outboxStats(db: Db): Promise<OutboxStats> {
 /** Queues a test mail of a list to an operator's address (no subscription: rendered with sample links). */
 export async function queueTestMail(db: Db, m: { listId: number; to: string; now: number }): Promise<void> {
   await db.insert(outbox).values({ listId: m.listId, to: m.to, kind: 'test', nextAttemptAt: m.now, createdAt: m.now });
+}
+
+type Value = Placeholder | string | number;
+type Text = Placeholder | string;
+
+/**
+ * The statement that queues a mail only when the mailbox's cap admitted it: the preceding update of
+ * the cap row stamped it with `nonce`, so the insert finds the row (and the subscription `which`
+ * names) only then. Values may be placeholders (a prepared group) or plain values.
+ */
+export function queueAdmittedMail(db: Db, v: { kind: 'confirmation' | 'reminder'; mailAt: Value; now: Value; mailboxHash: Text; nonce: Text }, which: SQL | undefined) {
+  return db.insert(outbox).select(
+    db
+      .select({
+        id: sql<number>`NULL`.as('id'),
+        subscriptionId: subscriptions.id,
+        listId: subscriptions.listId,
+        to: subscriptions.email,
+        kind: sql<typeof v.kind>`${v.kind}`.as('kind'),
+        message: sql`NULL`.as('message'),
+        state: sql<'queued'>`'queued'`.as('state'),
+        batchId: sql`NULL`.as('batch_id'),
+        attempts: sql<number>`0`.as('attempts'),
+        nextAttemptAt: sql<number>`${v.mailAt}`.as('next_attempt_at'),
+        createdAt: sql<number>`${v.now}`.as('created_at'),
+        sentAt: sql`NULL`.as('sent_at'),
+        providerId: sql`NULL`.as('provider_id'),
+        lastError: sql`NULL`.as('last_error'),
+      })
+      .from(subscriptions)
+      .innerJoin(addresses, eq(addresses.key, v.mailboxHash))
+      .where(and(which, eq(addresses.mailNonce, v.nonce))),
+  );
 }

@@ -1,6 +1,7 @@
 import { and, eq, exists, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Atomic, Db } from '../types';
-import { addresses, deliveryEvents, lists, outbox, subscriptions } from '../schema';
+import { addresses, deliveryEvents, lists, subscriptions } from '../schema';
+import { queueAdmittedMail } from './outbox';
 
 /** Reminders one run looks at: the rest wait for the next run. */
 export const REMINDER_CHUNK = 200;
@@ -60,28 +61,7 @@ export async function queueReminder(atomic: Atomic, r: { id: number; mailboxHash
       .update(addresses)
       .set({ mail3At: sql`${addresses.mail2At}`, mail2At: sql`${addresses.mail1At}`, mail1At: r.now, mailNonce: r.nonce })
       .where(and(eq(addresses.key, r.mailboxHash), sql`(${addresses.mail3At} IS NULL OR ${addresses.mail3At} <= ${r.windowBound})`)),
-    tx.insert(outbox).select(
-      tx
-        .select({
-          id: sql<number>`NULL`.as('id'),
-          subscriptionId: subscriptions.id,
-          listId: subscriptions.listId,
-          to: subscriptions.email,
-          kind: sql<'reminder'>`'reminder'`.as('kind'),
-          message: sql`NULL`.as('message'),
-          state: sql<'queued'>`'queued'`.as('state'),
-          batchId: sql`NULL`.as('batch_id'),
-          attempts: sql<number>`0`.as('attempts'),
-          nextAttemptAt: sql<number>`${r.now}`.as('next_attempt_at'),
-          createdAt: sql<number>`${r.now}`.as('created_at'),
-          sentAt: sql`NULL`.as('sent_at'),
-          providerId: sql`NULL`.as('provider_id'),
-          lastError: sql`NULL`.as('last_error'),
-        })
-        .from(subscriptions)
-        .innerJoin(addresses, eq(addresses.key, r.mailboxHash))
-        .where(and(eq(subscriptions.id, r.id), eq(subscriptions.state, 'pending'), isNull(subscriptions.remindedAt), eq(addresses.mailNonce, r.nonce))),
-    ),
+    queueAdmittedMail(tx, { kind: 'reminder', mailAt: r.now, now: r.now, mailboxHash: r.mailboxHash, nonce: r.nonce }, and(eq(subscriptions.id, r.id), eq(subscriptions.state, 'pending'), isNull(subscriptions.remindedAt))),
     tx
       .update(subscriptions)
       .set({ remindedAt: r.now })

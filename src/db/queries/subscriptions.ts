@@ -2,6 +2,7 @@ import { and, asc, eq, exists, inArray, isNull, lte, ne, not, or, sql } from 'dr
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Atomic, Db, OutboxMessage, SubscriptionState } from '../types';
 import { bound, preparedPerDb } from '../prepared';
+import { queueAdmittedMail } from './outbox';
 import { addresses, changes, consentTexts, lists, outbox, subscriptions, suppressions } from '../schema';
 
 export const MAIL_COOLDOWN_MS = 15 * 60 * 1000;
@@ -174,28 +175,7 @@ const signupStatements = preparedPerDb((db) => {
         ),
       )
       .prepare(),
-    db.insert(outbox).select(
-      db
-        .select({
-          id: sql<number>`NULL`.as('id'),
-          subscriptionId: subscriptions.id,
-          listId: subscriptions.listId,
-          to: subscriptions.email,
-          kind: sql<'confirmation'>`'confirmation'`.as('kind'),
-          message: sql`NULL`.as('message'),
-          state: sql<'queued'>`'queued'`.as('state'),
-          batchId: sql`NULL`.as('batch_id'),
-          attempts: sql<number>`0`.as('attempts'),
-          nextAttemptAt: sql<number>`${p('mailAt')}`.as('next_attempt_at'),
-          createdAt: sql<number>`${p('now')}`.as('created_at'),
-          sentAt: sql`NULL`.as('sent_at'),
-          providerId: sql`NULL`.as('provider_id'),
-          lastError: sql`NULL`.as('last_error'),
-        })
-        .from(subscriptions)
-        .innerJoin(addresses, eq(addresses.key, p('mailboxHash')))
-        .where(and(eq(subscriptions.listId, p('listId')), eq(subscriptions.key, p('key')), eq(addresses.mailNonce, p('mailNonce')))),
-    )
+    queueAdmittedMail(db, { kind: 'confirmation', mailAt: p('mailAt'), now: p('now'), mailboxHash: p('mailboxHash'), nonce: p('mailNonce') }, and(eq(subscriptions.listId, p('listId')), eq(subscriptions.key, p('key'))))
       .prepare(),
   ];
 });
@@ -247,14 +227,18 @@ const confirmQueries = preparedPerDb((db) => ({
     .prepare(),
 }));
 
-/** Confirms the signup a token names; a repeat answers `already`, a superseded signup `gone`. */
+/**
+ * Confirms the signup a token names; a repeat answers `already`, a superseded signup `gone`.
+ * The UPDATE goes through `atomic` (on Node it joins the turn's group commit); the read that tells
+ * a repeat from a superseded signup runs only when it changed nothing.
+ */
 export async function confirmSignup(
-  db: Db,
+  ports: { db: Db; atomic: Atomic },
   signupId: string,
   evidence: { now: number; ip: string; userAgent: string | null },
 ): Promise<{ outcome: ConfirmOutcome; listId?: number }> {
-  const q = confirmQueries(db);
-  const row = (await q.confirm.get({ signupId, ...evidence })) as { listId: number } | undefined;
+  const q = confirmQueries(ports.db);
+  const [row] = (await ports.atomic((db) => [bound(confirmQueries(db).confirm, { signupId, ...evidence }, 'get')])) as Array<{ listId: number } | undefined>;
   if (row) return { outcome: 'confirmed', listId: row.listId };
   const current = (await q.current.get({ signupId })) as { state: string; listId: number } | undefined;
   if (current?.state === 'confirmed') return { outcome: 'already', listId: current.listId };
@@ -264,23 +248,42 @@ export async function confirmSignup(
 /** Which subscriptions an unsubscribe reaches: one by its opaque token, or an address on one list or on every list. */
 export type UnsubscribeTarget = { unsubToken: string } | { key: string; listId?: number };
 
+const unsubscribeSet = (now: unknown, source: unknown) => ({
+  state: 'unsubscribed' as const,
+  unsubscribedAt: now as number,
+  updatedAt: now as number,
+  unsubscribeSource: source as string,
+  expiresAt: null,
+});
+
+/** The link's unsubscribe (the hot one: every mailer's one-click header), prepared once per Db. */
+const unsubscribeByTokenQuery = preparedPerDb((db) =>
+  db
+    .update(subscriptions)
+    .set(unsubscribeSet(sql`${sql.placeholder('now')}`, sql`${sql.placeholder('source')}`))
+    .where(and(eq(subscriptions.unsubToken, sql.placeholder('unsubToken')), inArray(subscriptions.state, ['pending', 'confirmed'])))
+    .returning({ id: subscriptions.id, listId: subscriptions.listId })
+    .prepare(),
+);
+
 /**
  * Unsubscribes the pending and confirmed subscriptions `target` names (others are left as they are,
- * so repeating it is harmless); the trigger writes `unsubscribed` to each feed. Answers the rows changed.
+ * so repeating it is harmless); the trigger writes `unsubscribed` to each feed. Answers the rows
+ * changed. By token it goes through `atomic` (on Node, the turn's group commit).
  */
-export async function unsubscribe(db: Db, target: UnsubscribeTarget, now: number, source: string): Promise<Array<{ id: number; listId: number }>> {
-  const which = 'unsubToken' in target
-    ? eq(subscriptions.unsubToken, target.unsubToken)
-    : and(eq(subscriptions.key, target.key), target.listId === undefined ? undefined : eq(subscriptions.listId, target.listId));
-  return db
+export async function unsubscribe(ports: { db: Db; atomic: Atomic }, target: UnsubscribeTarget, now: number, source: string): Promise<Array<{ id: number; listId: number }>> {
+  if ('unsubToken' in target) {
+    const [rows] = await ports.atomic((db) => [bound(unsubscribeByTokenQuery(db), { unsubToken: target.unsubToken, now, source }, 'all')]);
+    return rows as Array<{ id: number; listId: number }>;
+  }
+  return ports.db
     .update(subscriptions)
-    .set({ state: 'unsubscribed', unsubscribedAt: now, updatedAt: now, unsubscribeSource: source, expiresAt: null })
-    .where(and(which, inArray(subscriptions.state, ['pending', 'confirmed'])))
+    .set(unsubscribeSet(now, source))
+    .where(and(eq(subscriptions.key, target.key), target.listId === undefined ? undefined : eq(subscriptions.listId, target.listId), inArray(subscriptions.state, ['pending', 'confirmed'])))
     .returning({ id: subscriptions.id, listId: subscriptions.listId })
     .all();
 }
 
-/** The subscription an unsubscribe token belongs to. */
 export async function findByUnsubToken(db: Db, token: string) {
   return db.select({ listId: subscriptions.listId }).from(subscriptions).where(eq(subscriptions.unsubToken, token)).get();
 }

@@ -70,8 +70,8 @@ signupRoutes.post('/:list/subscribe', async (c) => {
   const fields = await readBody(c);
   // The same answer whatever the address's state (and for the honeypot): the webmail link depends
   // only on the address's provider. A browser's "check your inbox" page gets the provider, never the address.
-  const accepted = () => {
-    const inbox = inboxForSignup(deps, list, fields.email);
+  const accepted = (address?: { domain: string }) => {
+    const inbox = inboxForSignup(deps, list, fields.email, address);
     if (json) return c.json(inbox ? { status: 'pending', inbox: { name: inbox.name, url: inbox.url } } : { status: 'pending' }, 202);
     return c.redirect(list.redirectPending ?? `/lists/${list.slug}/check-inbox${inbox ? `?provider=${inbox.id}` : ''}`, 303);
   };
@@ -89,7 +89,7 @@ signupRoutes.post('/:list/subscribe', async (c) => {
   if (honeypotFilled(fields._gotcha)) return accepted();
 
   const input = validate(signupSchema, fields);
-  await signUp(deps, list, {
+  const address = await signUp(deps, list, {
     email: input.email,
     name: input.name?.trim() || null,
     source: (input.source || c.req.header('referer') || c.req.header('origin') || null)?.slice(0, 2000) ?? null,
@@ -97,7 +97,7 @@ signupRoutes.post('/:list/subscribe', async (c) => {
     ip,
     userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
   });
-  return accepted();
+  return accepted(address);
 });
 
 signupRoutes.get('/:list/check-inbox', async (c) => {
