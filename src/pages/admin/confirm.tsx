@@ -1,5 +1,5 @@
 import { tc } from '../../i18n/console';
-import { ConsoleLayout, type ConsoleView, Csrf, Notice } from './layout';
+import { ConsoleLayout, type ConsoleView, Csrf, Problem } from './layout';
 
 /**
  * The step before something that cannot be undone (deleting a list, erasing an address): it says
@@ -21,11 +21,7 @@ export function ConfirmPage(props: {
   const { v } = props;
   return (
     <ConsoleLayout v={v} title={props.title} section={props.section}>
-      {props.problem ? (
-        <Notice kind="error">
-          <p id="confirm-problem">{props.problem}</p>
-        </Notice>
-      ) : null}
+      <Problem id="confirm-problem" text={props.problem} />
       <p class="consequences">{props.consequences}</p>
       <form method="post" action={props.action} class="stack narrow">
         <Csrf v={v} />

@@ -2,7 +2,7 @@ import type { Scope } from '../../db/types';
 import { type ConsoleKey, tc } from '../../i18n/console';
 import type { keyView } from '../../services/keys';
 import { utc } from './format';
-import { ConsoleLayout, type ConsoleView, Csrf, Notice } from './layout';
+import { ConsoleLayout, type ConsoleView, Csrf, Notice, Problem } from './layout';
 
 export type KeyRow = ReturnType<typeof keyView>;
 const SCOPES: Scope[] = ['export', 'events', 'admin'];
@@ -55,11 +55,7 @@ export function KeysPage(props: { v: ConsoleView; keys: KeyRow[]; notice?: strin
       </ul>
       <section aria-labelledby="new-key">
         <h2 id="new-key">{t('newKey')}</h2>
-        {props.problem ? (
-          <Notice kind="error">
-            <p id="new-key-problem">{props.problem}</p>
-          </Notice>
-        ) : null}
+        <Problem id="new-key-problem" text={props.problem} />
         <form method="post" action="/admin/keys" class="stack narrow">
           <Csrf v={v} />
           <label for="key-name">{t('keyName')}</label>

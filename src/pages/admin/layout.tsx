@@ -1,9 +1,9 @@
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Principal } from '../../deps';
 import { type ConsoleKey, tc } from '../../i18n/console';
 import type { Lang } from '../../i18n/messages';
 import type { MailHealth } from '../../services/health';
+import { Document } from '../layout';
 import { count, duration } from './format';
 
 /** What every console page knows about the request: language, who is signed in, the mail's health. */
@@ -30,6 +30,15 @@ export function Notice(props: { kind: 'ok' | 'error'; children?: Child }) {
   );
 }
 
+/** A problem with what was sent, when there is one; `id` lets the field it concerns point at it (aria-describedby). */
+export function Problem(props: { id: string; text?: string }) {
+  return props.text ? (
+    <Notice kind="error">
+      <p id={props.id}>{props.text}</p>
+    </Notice>
+  ) : null;
+}
+
 /**
  * Every console page: its own stylesheet and one small script (src/public, so the CSP needs no
  * inline code), a skip link, the navigation, the mail banner and the page's title as its h1.
@@ -38,49 +47,43 @@ export function ConsoleLayout(props: { v: ConsoleView; title: string; section?: 
   const { v } = props;
   const t = (key: ConsoleKey, vars?: Record<string, string | number>) => tc(v.lang, key, vars);
   const other: Lang = v.lang === 'en' ? 'ja' : 'en';
-  return (
+  const head = (
     <>
-      {raw('<!doctype html>')}
-      <html lang={v.lang}>
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${props.title} · listgate`}</title>
-          <link rel="icon" href="data:," />
-          <link rel="stylesheet" href="/assets/admin.css" />
-          <script src="/assets/admin.js" defer />
-        </head>
-        <body>
-          <a class="skip" href="#main">
-            {t('skip')}
-          </a>
-          <header class="top">
-            <a class="brand" href="/admin">
-              {t('brand')}
-            </a>
-            {v.session ? <Nav v={v} section={props.section} /> : null}
-            <div class="tools">
-              <a href={`${v.here}?lang=${other}`} lang={other} hreflang={other}>
-                {t('otherLanguage')}
-              </a>
-              {v.session ? (
-                <form method="post" action="/admin/sign-out" class="inline">
-                  <Csrf v={v} />
-                  <button type="submit" class="link">
-                    {t('signOut')}
-                  </button>
-                </form>
-              ) : null}
-            </div>
-          </header>
-          {v.mail ? <MailBanner v={v} mail={v.mail} /> : null}
-          <main id="main" tabindex={-1}>
-            <h1>{props.title}</h1>
-            {props.children}
-          </main>
-        </body>
-      </html>
+      <link rel="icon" href="data:," />
+      <link rel="stylesheet" href="/assets/admin.css" />
+      <script src="/assets/admin.js" defer />
     </>
+  );
+  return (
+    <Document lang={v.lang} title={`${props.title} · listgate`} head={head}>
+      <a class="skip" href="#main">
+        {t('skip')}
+      </a>
+      <header class="top">
+        <a class="brand" href="/admin">
+          {t('brand')}
+        </a>
+        {v.session ? <Nav v={v} section={props.section} /> : null}
+        <div class="tools">
+          <a href={`${v.here}?lang=${other}`} lang={other} hreflang={other}>
+            {t('otherLanguage')}
+          </a>
+          {v.session ? (
+            <form method="post" action="/admin/sign-out" class="inline">
+              <Csrf v={v} />
+              <button type="submit" class="link">
+                {t('signOut')}
+              </button>
+            </form>
+          ) : null}
+        </div>
+      </header>
+      {v.mail ? <MailBanner v={v} mail={v.mail} /> : null}
+      <main id="main" tabindex={-1}>
+        <h1>{props.title}</h1>
+        {props.children}
+      </main>
+    </Document>
   );
 }
 

@@ -1,6 +1,8 @@
+import type { Child } from 'hono/jsx';
 import { type ConsoleKey, tc } from '../../i18n/console';
 import type { Lang } from '../../i18n/messages';
 import type { ListChange, ListHistoryEntry } from '../../services/list-activity';
+import { EmailField } from './fields';
 import { utc } from './format';
 import { type ConsoleView, Csrf } from './layout';
 
@@ -12,22 +14,7 @@ export function TestMailSection(props: { v: ConsoleView; slug: string; to?: stri
       <h2 id="test-mail">{tc(lang, 'testMailTitle')}</h2>
       <form method="post" action={`/admin/lists/${props.slug}/test-mail`} class="stack narrow">
         <Csrf v={props.v} />
-        <label for="test-to">{tc(lang, 'testMailTo')}</label>
-        <input
-          id="test-to"
-          name="to"
-          type="email"
-          required
-          autocomplete="email"
-          value={props.to ?? ''}
-          aria-invalid={props.error ? 'true' : undefined}
-          aria-describedby={props.error ? 'test-to-error' : undefined}
-        />
-        {props.error ? (
-          <p class="field-error" id="test-to-error">
-            {props.error}
-          </p>
-        ) : null}
+        <EmailField id="test-to" name="to" label={tc(lang, 'testMailTo')} value={props.to} error={props.error} autocomplete="email" />
         <button type="submit" class="secondary">
           {tc(lang, 'testMailSend')}
         </button>
@@ -55,19 +42,18 @@ export function SnippetSection(props: { lang: Lang; snippet: string }) {
   );
 }
 
-/** The list's latest feed events (what mailers see), newest first. */
-export function ChangesSection(props: { lang: Lang; changes: ListChange[] }) {
-  const { lang } = props;
+/** A titled list of dated entries, newest first; `empty` when there are none. */
+function Timeline(props: { lang: Lang; id: string; title: string; entries: Array<{ at: number; what: Child }> }) {
   return (
-    <section aria-labelledby="changes">
-      <h2 id="changes">{tc(lang, 'changesTitle')}</h2>
-      {props.changes.length === 0 ? (
-        <p>{tc(lang, 'noChanges')}</p>
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.entries.length === 0 ? (
+        <p>{tc(props.lang, 'noChanges')}</p>
       ) : (
         <ul class="events">
-          {props.changes.map((e) => (
+          {props.entries.map((e) => (
             <li>
-              <span class={`badge change-${e.type}`}>{tc(lang, `change_${e.type}` as ConsoleKey)}</span> <span class="addr">{e.email ?? tc(lang, 'erasedAddress', { id: e.id ?? '' })}</span>{' '}
+              {e.what}{' '}
               <time class="muted" datetime={new Date(e.at).toISOString()}>
                 {utc(e.at)}
               </time>
@@ -79,28 +65,31 @@ export function ChangesSection(props: { lang: Lang; changes: ListChange[] }) {
   );
 }
 
+/** The list's latest feed events (what mailers see), newest first. */
+export function ChangesSection(props: { lang: Lang; changes: ListChange[] }) {
+  const { lang } = props;
+  const entries = props.changes.map((e) => ({
+    at: e.at,
+    what: (
+      <>
+        <span class={`badge change-${e.type}`}>{tc(lang, `change_${e.type}` as ConsoleKey)}</span> <span class="addr">{e.email ?? tc(lang, 'erasedAddress', { id: e.id ?? '' })}</span>
+      </>
+    ),
+  }));
+  return <Timeline lang={lang} id="changes" title={tc(lang, 'changesTitle')} entries={entries} />;
+}
+
 /** Who changed the list's settings (or sent tests), from the audit log. */
 export function HistorySection(props: { lang: Lang; history: ListHistoryEntry[] }) {
-  const { lang } = props;
-  return (
-    <section aria-labelledby="history">
-      <h2 id="history">{tc(lang, 'historyTitle')}</h2>
-      {props.history.length === 0 ? (
-        <p>{tc(lang, 'noChanges')}</p>
-      ) : (
-        <ul class="events">
-          {props.history.map((h) => (
-            <li>
-              <code>{h.action}</code> <span class="addr">{h.actor}</span>{' '}
-              <time class="muted" datetime={new Date(h.at).toISOString()}>
-                {utc(h.at)}
-              </time>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
+  const entries = props.history.map((h) => ({
+    at: h.at,
+    what: (
+      <>
+        <code>{h.action}</code> <span class="addr">{h.actor}</span>
+      </>
+    ),
+  }));
+  return <Timeline lang={props.lang} id="history" title={tc(props.lang, 'historyTitle')} entries={entries} />;
 }
 
 export function DeleteSection(props: { lang: Lang; slug: string }) {

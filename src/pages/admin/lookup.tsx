@@ -1,8 +1,9 @@
 import { type ConsoleKey, tc } from '../../i18n/console';
 import type { Lang } from '../../i18n/messages';
 import type { deliveryHistory, lookupSubscriber } from '../../services/subscribers';
+import { EmailField } from './fields';
 import { utc } from './format';
-import { ConsoleLayout, type ConsoleView, Csrf, Notice, unlimited } from './layout';
+import { ConsoleLayout, type ConsoleView, Csrf, Notice, Problem, unlimited } from './layout';
 
 export type Lookup = Awaited<ReturnType<typeof lookupSubscriber>>;
 export type Deliveries = Awaited<ReturnType<typeof deliveryHistory>>;
@@ -18,24 +19,10 @@ export function LookupPage(props: { v: ConsoleView; email?: string; found?: { lo
       <p>{tc(lang, 'lookupHint')}</p>
       <form method="post" action="/admin/subscribers" class="stack narrow" role="search">
         <Csrf v={v} />
-        <label for="lookup-email">{tc(lang, 'emailLabel')}</label>
-        <input
-          id="lookup-email"
-          name="email"
-          type="email"
-          required
-          autocomplete="off"
-          value={props.email ?? ''}
-          aria-invalid={props.problem ? 'true' : undefined}
-          aria-describedby={props.problem ? 'lookup-problem' : undefined}
-        />
+        <EmailField id="lookup-email" name="email" label={tc(lang, 'emailLabel')} value={props.email} problemId={props.problem ? 'lookup-problem' : undefined} />
         <button type="submit">{tc(lang, 'lookUp')}</button>
       </form>
-      {props.problem ? (
-        <Notice kind="error">
-          <p id="lookup-problem">{props.problem}</p>
-        </Notice>
-      ) : null}
+      <Problem id="lookup-problem" text={props.problem} />
       {props.found ? <Found v={v} {...props.found} /> : null}
     </ConsoleLayout>
   );

@@ -4,7 +4,7 @@ import type { DailyRow, ListStats } from '../../services/stats';
 import { Sparkline } from './chart';
 import { count, percent } from './format';
 import { Counts, HealthBadge, HealthRates } from './health';
-import { ConsoleLayout, type ConsoleView, Csrf, Notice, unlimited } from './layout';
+import { ConsoleLayout, type ConsoleView, Csrf, Notice, Problem, unlimited } from './layout';
 
 export type OverviewList = { list: Pick<List, 'slug' | 'name'>; stats: ListStats; daily: DailyRow[] };
 
@@ -43,11 +43,7 @@ export function OverviewPage(props: { v: ConsoleView; lists: OverviewList[]; not
       {unlimited(v) ? (
         <section aria-labelledby="new-list">
           <h2 id="new-list">{tc(lang, 'newList')}</h2>
-          {props.problem ? (
-            <Notice kind="error">
-              <p id="new-list-problem">{props.problem}</p>
-            </Notice>
-          ) : null}
+          <Problem id="new-list-problem" text={props.problem} />
           <form method="post" action="/admin/lists" class="stack narrow">
             <Csrf v={v} />
             <label for="new-slug">{tc(lang, 'slugLabel')}</label>

@@ -1,5 +1,5 @@
 import { tc } from '../../i18n/console';
-import { ConsoleLayout, type ConsoleView, Notice } from './layout';
+import { ConsoleLayout, type ConsoleView, Notice, Problem } from './layout';
 
 export type SignInProblem = 'unknown_key' | 'not_admin' | { retryAfter: number };
 
@@ -11,11 +11,7 @@ export function SignInPage(props: { v: ConsoleView; problem?: SignInProblem; not
   return (
     <ConsoleLayout v={v} title={t('signInTitle')}>
       {props.notice ? <Notice kind="ok">{t(props.notice === 'ended' ? 'sessionEnded' : 'signedOut')}</Notice> : null}
-      {message ? (
-        <Notice kind="error">
-          <p id="sign-in-problem">{message}</p>
-        </Notice>
-      ) : null}
+      <Problem id="sign-in-problem" text={message} />
       <p>{t('signInIntro', { idle: props.idleMinutes, max: props.maxHours })}</p>
       <form method="post" action="/admin/sign-in" class="stack narrow">
         <label for="key">{t('keyLabel')}</label>

@@ -1,7 +1,8 @@
 import { type ConsoleKey, tc } from '../../i18n/console';
 import type { suppressionPage } from '../../services/suppressions';
+import { EmailField } from './fields';
 import { utc } from './format';
-import { ConsoleLayout, type ConsoleView, Csrf, Notice } from './layout';
+import { ConsoleLayout, type ConsoleView, Csrf, Notice, Problem } from './layout';
 
 export type SuppressionPageData = Awaited<ReturnType<typeof suppressionPage>>;
 
@@ -13,25 +14,19 @@ export function SuppressionsPage(props: { v: ConsoleView; page: SuppressionPageD
   return (
     <ConsoleLayout v={v} title={t('suppressionsTitle')} section="suppressions">
       {props.notice ? <Notice kind="ok">{props.notice}</Notice> : null}
-      {props.problem ? (
-        <Notice kind="error">
-          <p id="suppression-problem">{props.problem}</p>
-        </Notice>
-      ) : null}
+      <Problem id="suppression-problem" text={props.problem} />
       <p>{t('suppressionsHint')}</p>
       <div class="forms">
         <form method="post" action="/admin/suppressions" class="stack narrow" aria-labelledby="add-suppression">
           <h2 id="add-suppression">{t('addSuppression')}</h2>
           <Csrf v={v} />
-          <label for="suppress-email">{t('emailLabel')}</label>
-          <input id="suppress-email" name="email" type="email" required autocomplete="off" value={props.email ?? ''} />
+          <EmailField id="suppress-email" name="email" label={t('emailLabel')} value={props.email} problemId={props.problem ? 'suppression-problem' : undefined} />
           <button type="submit">{t('suppress')}</button>
         </form>
         <form method="post" action="/admin/suppressions/lift" class="stack narrow" aria-labelledby="lift-suppression">
           <h2 id="lift-suppression">{t('liftTitle')}</h2>
           <Csrf v={v} />
-          <label for="lift-email">{t('emailLabel')}</label>
-          <input id="lift-email" name="email" type="email" required autocomplete="off" />
+          <EmailField id="lift-email" name="email" label={t('emailLabel')} />
           <div class="check">
             <input type="checkbox" id="lift-force" name="force" value="1" />
             <label for="lift-force">{t('force')}</label>

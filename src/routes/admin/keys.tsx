@@ -7,7 +7,7 @@ import { ApiError, validate } from '../../errors';
 import { tc } from '../../i18n/console';
 import { KeysPage, NewKeyPage } from '../../pages/admin/keys';
 import { createKey, keyView, listKeys, revokeKey } from '../../services/keys';
-import { actor, formFields, requireUnlimited, view } from './view';
+import { actor, formFields, unlimitedOnly, view } from './view';
 
 const HERE = '/admin/keys';
 
@@ -23,19 +23,15 @@ const page = async (c: Context<ConsoleEnv>, extra: { notice?: string; problem?: 
 
 /** /admin/keys: keys span lists, so only a key that is not limited to lists sees them. */
 export const keyRoutes = new Hono<ConsoleEnv>();
-keyRoutes.use('*', async (c, next) => {
-  requireUnlimited(c);
-  await next();
-});
+keyRoutes.use('*', unlimitedOnly);
 
 keyRoutes.get('/', async (c) => page(c));
 
 keyRoutes.post('/', async (c) => {
   const f = await formFields(c);
-  let input;
   try {
     const lists = (f.lists ?? '').split(/[\s,]+/).filter(Boolean);
-    input = validate(newKey, { scopes: (['export', 'events', 'admin'] as const).filter((s) => f[`scope_${s}`] === '1'), lists: lists.length ? lists : null, name: f.name?.trim() || null });
+    const input = validate(newKey, { scopes: (['export', 'events', 'admin'] as const).filter((s) => f[`scope_${s}`] === '1'), lists: lists.length ? lists : null, name: f.name?.trim() || null });
     const { row, key } = await createKey(c.get('deps'), input, actor(c));
     return c.html(<NewKeyPage v={await view(c, HERE)} secret={key} row={keyView(row)} />);
   } catch (err) {

@@ -5,7 +5,7 @@ import { ApiError } from '../../errors';
 import { tc } from '../../i18n/console';
 import { SuppressionsPage } from '../../pages/admin/suppressions';
 import { addSuppression, liftSuppression, suppressionPage } from '../../services/suppressions';
-import { actor, formFields, requireUnlimited, view } from './view';
+import { actor, formFields, unlimitedOnly, view } from './view';
 
 const HERE = '/admin/suppressions';
 const PAGE = 50;
@@ -32,10 +32,7 @@ async function attempt(c: Context<ConsoleEnv>, work: () => Promise<string>, emai
 
 /** /admin/suppressions: the global list spans lists, so only a key that is not limited to lists sees it. */
 export const suppressionRoutes = new Hono<ConsoleEnv>();
-suppressionRoutes.use('*', async (c, next) => {
-  requireUnlimited(c);
-  await next();
-});
+suppressionRoutes.use('*', unlimitedOnly);
 
 suppressionRoutes.get('/', async (c) => page(c));
 

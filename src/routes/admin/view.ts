@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ConsoleEnv } from '../../deps';
 import type { List } from '../../db/types';
 import { ApiError } from '../../errors';
@@ -26,6 +26,12 @@ export const actor = (c: Context<ConsoleEnv>) => c.get('session')!.principal.id;
 export function requireUnlimited(c: Context<ConsoleEnv>): void {
   if (c.get('session')?.principal.lists) throw new ApiError('forbidden', 'This page spans lists and needs a key that is not limited to lists.');
 }
+
+/** requireUnlimited for a whole router. */
+export const unlimitedOnly: MiddlewareHandler<ConsoleEnv> = async function unlimitedOnly(c, next) {
+  requireUnlimited(c);
+  await next();
+};
 
 /** The list the path names, when the signed-in key may see it (403 otherwise, before 404 as in the API). */
 export async function consoleList(c: Context<ConsoleEnv>): Promise<List> {
