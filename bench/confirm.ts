@@ -11,7 +11,7 @@ import { BENCH_TOKEN_SECRET, benchDatabasePath, clientAddress, startListgate } f
 import { insertPending, migratedDatabase } from './lib/seed';
 import type { BenchResult } from './lib/types';
 
-const TARGET = 0.6;
+const TARGET = 0.4;
 const SIGNUPS = Number(process.env.BENCH_CONFIRM_SIGNUPS ?? 60_000);
 const WARMUP = 5_000;
 

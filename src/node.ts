@@ -198,38 +198,39 @@ export async function startNode(env: Record<string, string | undefined> = proces
 function main() {
   // Before the configuration is known: plain JSON lines on stderr.
   const bootLog = jsonLogger('error', (line) => console.error(line));
-  startNode().then(
-    ({ stop, deps }) => {
-      let signalled = false;
-      const shutdown = (signal: NodeJS.Signals) => {
-        // A terminal's Ctrl-C reaches both npm and this process, and npm forwards it again.
-        if (signalled) return;
-        signalled = true;
-        deps.logger.info('shutting down', { signal });
-        setTimeout(() => {
-          deps.logger.error('shutdown took too long; exiting anyway');
+  const started = startNode();
+  let signalled = false;
+  // Listening from the first moment: a signal that comes while the server is still starting (a
+  // supervisor reacting to the "listening" line) stops it as soon as it has started.
+  const shutdown = (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches both npm and this process, and npm forwards it again.
+    if (signalled) return;
+    signalled = true;
+    started.then(({ stop, deps }) => {
+      deps.logger.info('shutting down', { signal });
+      setTimeout(() => {
+        deps.logger.error('shutdown took too long; exiting anyway');
+        process.exit(1);
+      }, SHUTDOWN_MS + 1500).unref();
+      stop().then(
+        () => {
+          deps.logger.info('stopped');
+          process.exit(0);
+        },
+        (err) => {
+          deps.logger.error('shutdown failed', { error: safeErrorText(err) });
           process.exit(1);
-        }, SHUTDOWN_MS + 1500).unref();
-        stop().then(
-          () => {
-            deps.logger.info('stopped');
-            process.exit(0);
-          },
-          (err) => {
-            deps.logger.error('shutdown failed', { error: safeErrorText(err) });
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', shutdown);
-      process.on('SIGINT', shutdown);
-    },
-    (err) => {
-      const known = err instanceof ConfigError || err instanceof ServerLockError;
-      bootLog.error(known ? `listgate: ${err.message}` : 'listgate failed to start', known ? {} : { error: safeErrorText(err), where: (err as Error).stack?.split('\n').slice(1, 4).join(' | ') });
-      process.exit(1);
-    },
-  );
+        },
+      );
+    }, () => {});
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  started.catch((err) => {
+    const known = err instanceof ConfigError || err instanceof ServerLockError;
+    bootLog.error(known ? `listgate: ${err.message}` : 'listgate failed to start', known ? {} : { error: safeErrorText(err), where: (err as Error).stack?.split('\n').slice(1, 4).join(' | ') });
+    process.exit(1);
+  });
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);

@@ -40,7 +40,8 @@ const NODE_ONLY_INPUTS = [
   'src/cli/',
 ];
 /** The only node: built-ins the Worker may import (nodejs_compat provides them). */
-const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks']);
+// node:crypto: the address HMAC (createHmac answers synchronously; src/domain/ids.ts).
+const ALLOWED_NODE_BUILTINS = new Set(['node:async_hooks', 'node:crypto']);
 
 const root = new URL('../..', import.meta.url).pathname;
 let out: string;
