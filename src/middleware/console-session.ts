@@ -30,7 +30,7 @@ export function clearSessionCookie(c: Context<ConsoleEnv>): void {
   deleteCookie(c, name, opts);
 }
 
-const sessionCookie = (c: Context<ConsoleEnv>) => getCookie(c, cookieOptions(c.get('deps').config).name);
+export const sessionCookie = (c: Context<ConsoleEnv>) => getCookie(c, cookieOptions(c.get('deps').config).name);
 
 /**
  * What every console answer carries: the console's CSP (its own script file allowed), no caching

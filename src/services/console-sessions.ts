@@ -81,6 +81,11 @@ export async function signOut(deps: Pick<Deps, 'db' | 'clock'>, session: Console
   await audit(deps.db, { actor: session.principal.id, action: 'console.sign_out', detail: { session: session.id.slice(0, 12) }, at: deps.clock.now() });
 }
 
+/** Forgets the session a cookie names, if any (a new sign-in in the same browser replaces it). */
+export async function forgetSession(deps: Pick<Deps, 'db'>, token: string | undefined): Promise<void> {
+  if (token && SESSION_TOKEN.test(token)) await deleteAdminSession(deps.db, await sha256Hex(token));
+}
+
 /** Housekeeping: sessions past either lifetime go. */
 export const purgeConsoleSessions = (deps: Ports) => {
   const now = deps.clock.now();

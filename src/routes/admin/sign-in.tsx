@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import type { ConsoleEnv } from '../../deps';
 import { BEARER_KEY } from '../../domain/bearer';
 import { clientIp } from '../../http/request';
-import { clearSessionCookie, setSessionCookie } from '../../middleware/console-session';
+import { clearSessionCookie, sessionCookie, setSessionCookie } from '../../middleware/console-session';
 import { rateKeyOf } from '../../middleware/rate-limit';
 import { SignInPage, type SignInProblem } from '../../pages/admin/sign-in';
-import { signIn, signOut } from '../../services/console-sessions';
+import { forgetSession, signIn, signOut } from '../../services/console-sessions';
 import { formFields, view } from './view';
 
 /** Sign-in attempts per client address: a few in a row, then one every 12 seconds. */
@@ -35,6 +35,7 @@ signInRoutes.post('/sign-in', async (c) => {
     deps.logger.warn('console sign-in refused', { requestId: c.get('requestId'), reason: outcome.reason });
     return answer(outcome.reason, outcome.reason === 'not_admin' ? 403 : 401);
   }
+  await forgetSession(deps, sessionCookie(c));
   setSessionCookie(c, outcome.token);
   return c.redirect('/admin', 303);
 });

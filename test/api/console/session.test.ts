@@ -49,6 +49,15 @@ describe('console sessions', () => {
     expect(rows[0].key_id).toBe('ADMIN_TOKEN');
   });
 
+  it('replaces the session of a browser that signs in again', async () => {
+    const t = await testApp(adminEnv);
+    const first = await signIn(t);
+    const again = await t.app.request('/admin/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: CONSOLE_ORIGIN, cookie: first.cookie }, body: `key=${ADMIN}` });
+    expect(again.status).toBe(303);
+    expect((await consoleGet(t, first, '/admin')).status).toBe(303);
+    expect(t.sqlite.sqlite.prepare('SELECT count(*) AS n FROM admin_sessions').get()).toEqual({ n: 1 });
+  });
+
   it('refuses an unknown key (401) and a key without the admin scope (403), setting no cookie', async () => {
     const t = await testApp(adminEnv);
     const unknown = await t.app.request(...signInPost('lg_not-a-key'));
