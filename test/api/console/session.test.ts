@@ -108,6 +108,17 @@ describe('console sessions', () => {
     expect((await consoleGet(t, s, '/admin')).status).toBe(303);
   });
 
+  it('has housekeeping delete sessions that ended without a sign-out', async () => {
+    const t = await testApp(adminEnv);
+    await signIn(t);
+    t.clock.advance(10 * 60_000);
+    const live = await signIn(t);
+    t.clock.advance(25 * 60_000);
+    await t.maintain();
+    expect(t.sqlite.sqlite.prepare('SELECT count(*) AS n FROM admin_sessions').get()).toEqual({ n: 1 });
+    expect((await consoleGet(t, live, '/admin')).status).toBe(200);
+  });
+
   it('signs out on the server: the old cookie opens nothing afterwards', async () => {
     const t = await testApp(adminEnv);
     const s = await signIn(t);
