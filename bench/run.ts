@@ -18,7 +18,7 @@ import { cleanupAll, runScript } from './lib/processes';
 import { benchSeconds, readResults, type BenchModule, type BenchResult } from './lib/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ORDER = ['signup', 'confirm', 'stats', 'export', 'import', 'drain', 'timing'];
+const ORDER = ['signup', 'confirm', 'stats', 'console', 'export', 'import', 'drain', 'timing'];
 /** Helpers that are not scenarios (export.ts starts export-child.ts itself). */
 const HELPERS = new Set(['run', 'export-child']);
 

@@ -12,7 +12,7 @@
 import { load, type LoadOptions, type LoadResult } from './lib/load';
 import { BENCH_ADMIN_TOKEN, benchDatabasePath, startListgate } from './lib/listgate';
 import { startServer, type Server } from './lib/processes';
-import { insertPending, migratedDatabase } from './lib/seed';
+import { seedConfirmed } from './lib/seed';
 import { benchSeconds, type BenchResult } from './lib/types';
 
 const SUBSCRIBERS = Number(process.env.BENCH_STATS_SUBSCRIBERS ?? 1_000_000);
@@ -22,15 +22,6 @@ const P99_RATIO = 2;
 const HEALTHZ_RATIO = 5;
 const CONNECTIONS = [1, 10];
 const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, accept: 'application/json' };
-
-async function seed(path: string): Promise<number> {
-  const started = Date.now();
-  const db = await migratedDatabase(path);
-  insertPending(db, SUBSCRIBERS, 's', Date.now() - 3600_000);
-  db.prepare(`UPDATE subscriptions SET state = 'confirmed', confirmed_at = updated_at, confirm_seq = id, expires_at = NULL WHERE state = 'pending'`).run();
-  db.close();
-  return (Date.now() - started) / 1000;
-}
 
 /** Answers the page size the endpoint gives, trying `limit=1000` when the default differs; null when absent. */
 async function probeChanges(url: string): Promise<{ query: string; size: number } | null> {
@@ -80,7 +71,7 @@ export async function run(): Promise<BenchResult[]> {
   if (!found.changes) skipped(CHANGES);
   if (!found.stats && !found.changes) return results;
 
-  const seeded = `${size} subscribers seeded in ${(await seed(path)).toFixed(0)} s`;
+  const seeded = `${size} subscribers seeded in ${(await seedConfirmed(path, SUBSCRIBERS)).toFixed(0)} s`;
   const server = await startListgate({ DATABASE_PATH: path });
   const endpoints: Endpoint[] = [];
   let app: LoadResult[][];

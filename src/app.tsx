@@ -3,9 +3,10 @@ import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
 import { setResponseHeader } from './http/response';
-import { bodyLimit, IMPORT_PATH, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
+import { bodyLimit, CONSOLE_MAX_BYTES, IMPORT_PATH, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { consoleRoutes } from './routes/admin';
 import { apiDocs } from './routes/docs';
 import { onError, problem } from './routes/problem';
 import { confirmedRoutes, confirmRoutes } from './routes/public/confirm';
@@ -68,8 +69,9 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
-  // Provider webhooks and the streamed import have their own ceilings; everything else is small.
-  const maxBytesFor = (path: string) => (path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : IMPORT_PATH.test(path) ? deps.config.IMPORT_MAX_BYTES : undefined);
+  // Provider webhooks, the streamed import and the console's settings form have their own ceilings; everything else is small.
+  const maxBytesFor = (path: string) =>
+    path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : IMPORT_PATH.test(path) ? deps.config.IMPORT_MAX_BYTES : path.startsWith('/admin/') ? CONSOLE_MAX_BYTES : undefined;
   app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor, streamed: (path) => IMPORT_PATH.test(path) }));
 
   app.get('/healthz', async (c) => {
@@ -89,6 +91,9 @@ export function createApp(deps: Deps) {
 
   // Providers: signed delivery events.
   app.route('/webhooks', webhookRoutes); //        POST /webhooks/resend, POST /webhooks/ses
+
+  // Operators in a browser: the console (sessions, CSRF and its own CSP inside).
+  app.route('/admin', consoleRoutes); //          GET /admin and its pages (src/routes/admin/index.tsx)
 
   // The API (createApi) and its description: the OpenAPI document and a reference page for people.
   const v1 = createApi();

@@ -84,6 +84,9 @@ export const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** A webhook whose every attempt failed for this long is disabled (fractions allowed). */
   WEBHOOK_DISABLE_AFTER_DAYS: num(5),
+  /** Operator console: a session ends after this many idle minutes, and this many hours after sign-in whatever the activity. */
+  ADMIN_SESSION_IDLE_MINUTES: num(30),
+  ADMIN_SESSION_MAX_HOURS: num(12),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -3,6 +3,7 @@ import type { Atomic, Db, List, OutboxMessage, Scope } from './db/types';
 import type { HashKey } from './domain/ids';
 import type { Tokens } from './domain/tokens';
 import type { Resolver } from './domain/webhook-target';
+import type { Lang } from './i18n/messages';
 
 export type { Atomic, AtomicStatement, Db } from './db/types';
 
@@ -116,4 +117,13 @@ export type AppEnv = {
    */
   Bindings: { clientIp?: string };
   Variables: { deps: Deps; requestId: string; principal?: Principal; list?: List };
+};
+
+/** A signed-in operator of the console: who (the key's principal), the session's id (a hash) and its CSRF token. */
+export type ConsoleSession = { id: string; principal: Principal; csrf: string };
+
+/** The operator console's routes: the page language, and after sign-in the session. */
+export type ConsoleEnv = {
+  Bindings: AppEnv['Bindings'];
+  Variables: AppEnv['Variables'] & { lang: Lang; session?: ConsoleSession };
 };

@@ -263,7 +263,28 @@ export const auditLog = sqliteTable(
     target: text('target'),
     detail: text('detail', { mode: 'json' }),
   },
-  (t) => [index('audit_log_at').on(t.at)],
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_target').on(t.target, t.at)],
+);
+
+/**
+ * Operator console sessions. `id` is the SHA-256 of the cookie's secret (the table never holds a
+ * usable session); `keyId` the api key it was opened with (or `ADMIN_TOKEN`, then `tokenHash` is the
+ * SHA-256 of that token, so changing ADMIN_TOKEN ends its sessions). Checked on every request.
+ */
+export const adminSessions = sqliteTable(
+  'admin_sessions',
+  {
+    id: text('id').primaryKey(),
+    keyId: text('key_id').notNull(),
+    tokenHash: text('token_hash'),
+    /** The per-session CSRF token every console form carries. */
+    csrf: text('csrf').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    /** Absolute end, whatever the activity. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('admin_sessions_key').on(t.keyId), index('admin_sessions_expires').on(t.expiresAt)],
 );
 
 /** Token buckets for runtimes without shared memory (Workers); Node keeps them in memory. */

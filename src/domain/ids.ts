@@ -3,7 +3,7 @@
  * HMAC from node:crypto (Node, and Workers through nodejs_compat): it answers synchronously, where
  * Web Crypto's sign() goes through the thread pool and cost about 7 % of a signup's CPU.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 
 export function randomToken(bytes = 24): string {
@@ -76,8 +76,9 @@ export function addressHashNow(key: HashKey, addressKey: string): string {
   return createHmac('sha256', key.secret).update(addressKey).digest('hex');
 }
 
+/** SHA-256 in hex, from node:crypto for the same reason (every keyed request and console page hashes its secret). */
 export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /**

@@ -32,7 +32,7 @@ export function wantsJson(c: Context): boolean {
 }
 
 /** The client address the entry passed in (src/node.ts, src/worker.ts); 'unknown' when none did. */
-export function clientIp(c: Context<AppEnv>): string {
+export function clientIp(c: Pick<Context<AppEnv>, 'env'>): string {
   return c.env?.clientIp?.slice(0, 64) || 'unknown';
 }
 

@@ -9,6 +9,9 @@ export const WEBHOOK_MAX_BYTES = 256 * 1024;
 /** The streamed import (a whole exported list): IMPORT_MAX_BYTES instead of the small-body limit. */
 export const IMPORT_PATH = /^\/v1\/lists\/[^/]+\/imports$/;
 
+/** The console's settings form: every text field of a list at its longest, percent-encoded Japanese included. */
+export const CONSOLE_MAX_BYTES = 64 * 1024;
+
 export type BodyLimitOptions = {
   maxBytes: number;
   maxBytesFor?: (path: string) => number | undefined;

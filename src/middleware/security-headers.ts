@@ -10,7 +10,6 @@ export type SecurityHeadersOptions = {
   tokenPage?: (path: string) => boolean;
 };
 
-
 /**
  * The policy for our pages: no script at all unless the page shows a Turnstile widget, and then
  * only Cloudflare's script file; never 'unsafe-inline'. form-action allows http(s) because a list's
@@ -30,9 +29,26 @@ export function contentSecurityPolicy(opts: { embed: boolean; turnstile?: boolea
 }
 
 /**
+ * The operator console's policy: the public one plus the console's own script file (small
+ * progressive enhancements served from src/public; still no inline script), and frames from
+ * itself only (the mail preview). Forms post only to the console's own origin.
+ */
+export const CONSOLE_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "frame-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * Headers for every answer: a CSP without inline scripts (a route may set a stricter-or-equal one
- * of its own through contentSecurityPolicy), no referrer (pages carry tokens in their URLs),
- * no sniffing, and no framing except where embedding is meant.
+ * of its own through contentSecurityPolicy; the console sets CONSOLE_POLICY), no referrer (pages
+ * carry tokens in their URLs) unless a route chose another policy, no sniffing, and no framing
+ * except where embedding is meant (or a route allows its own origin).
  */
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler<AppEnv> {
   const frameable = options.frameable ?? ((path: string) => /^\/lists\/[^/]+(?:\/subscribe|\/check-inbox)?$/.test(path));
@@ -41,9 +57,9 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
     await next();
     const embed = frameable(c.req.path);
     if (!c.res.headers.has('Content-Security-Policy')) setResponseHeader(c, 'Content-Security-Policy', contentSecurityPolicy({ embed }));
-    setResponseHeader(c, 'Referrer-Policy', 'no-referrer');
+    if (!c.res.headers.has('Referrer-Policy')) setResponseHeader(c, 'Referrer-Policy', 'no-referrer');
     setResponseHeader(c, 'X-Content-Type-Options', 'nosniff');
-    if (!embed) setResponseHeader(c, 'X-Frame-Options', 'DENY');
+    if (!embed && !c.res.headers.has('X-Frame-Options')) setResponseHeader(c, 'X-Frame-Options', 'DENY');
     setResponseHeader(c, 'Cross-Origin-Opener-Policy', 'same-origin');
     if (tokenPage(c.req.path)) setResponseHeader(c, 'Cache-Control', 'no-store');
   };

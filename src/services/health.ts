@@ -24,18 +24,28 @@ export async function checkHealth(deps: Pick<Deps, 'db' | 'clock'>): Promise<{ h
     const fault = storageFault(err);
     return { healthy: false, report: { status: 'unavailable', database: 'unavailable' }, retryAfter: fault ? retryAfterSeconds(fault) : 30 };
   }
+  // The provider's own words stay out of this public answer; the console shows them to operators.
+  const { outbox } = await mailHealth(deps);
+  return { healthy: true, report: { status: outbox.transport === 'refusing' ? 'degraded' : 'ok', database: 'ok', outbox } };
+}
+
+export type MailHealth = { outbox: NonNullable<HealthReport['outbox']>; error: string | null };
+
+/**
+ * The outbox part of the health report, read without the write probe (the operator console shows
+ * it on every page): the oldest waiting mail's age, the provider's refusals in the last hour,
+ * whether it refuses every send, and what it said last time it refused.
+ */
+export async function mailHealth(deps: Pick<Deps, 'db' | 'clock'>): Promise<MailHealth> {
+  const now = deps.clock.now();
   const [oldest, transport] = await Promise.all([oldestWaitingMailAt(deps.db), readTransportRecord(deps.db)]);
   const refusing = transportRefusing(transport, now);
   return {
-    healthy: true,
-    report: {
-      status: refusing ? 'degraded' : 'ok',
-      database: 'ok',
-      outbox: {
-        oldest_waiting_seconds: oldest === null ? null : Math.max(0, Math.floor((now - oldest) / 1000)),
-        failures_last_hour: failuresLastHour(transport, now),
-        transport: refusing ? 'refusing' : 'ok',
-      },
+    outbox: {
+      oldest_waiting_seconds: oldest === null ? null : Math.max(0, Math.floor((now - oldest) / 1000)),
+      failures_last_hour: failuresLastHour(transport, now),
+      transport: refusing ? 'refusing' : 'ok',
     },
+    error: refusing ? transport.error : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { Deps, Principal } from '../deps';
 import type { ApiKeyRow, Scope } from '../db/types';
+import { deleteAdminSessionsOfKey } from '../db/queries/console-sessions';
 import { audit } from '../db/queries/audit';
 import { allApiKeys, findActiveKeyByHash, findApiKey, insertApiKey, markKeyRevoked, markKeyUsed, unknownLists } from '../db/queries/keys';
 import { randomToken, safeEqual, sha256Hex } from '../domain/ids';
@@ -39,11 +40,13 @@ export async function createKey(
 
 export const listKeys = (deps: Pick<Deps, 'db'>) => allApiKeys(deps.db);
 
-/** Revokes a key; a key already revoked keeps its first revocation time. Undefined when unknown. */
+/** Revokes a key and ends its console sessions; a key already revoked keeps its first revocation time. Undefined when unknown. */
 export async function revokeKey(deps: Ports, id: string, actor: string): Promise<ApiKeyRow | undefined> {
   const now = deps.clock.now();
   const revoked = await markKeyRevoked(deps.db, id, now);
   if (!revoked) return findApiKey(deps.db, id);
+  // Console sessions opened with the key end with it (each request checks the key as well).
+  await deleteAdminSessionsOfKey(deps.db, id);
   await audit(deps.db, { actor, action: 'key.revoke', target: id, at: now });
   return revoked;
 }

@@ -4,6 +4,7 @@ import { purgeExpired } from '../db/queries/retention';
 import { MAIL_WINDOW_MS, purgeExpiredPending } from '../db/queries/subscriptions';
 import { DAY_MS } from '../domain/time';
 import { safeErrorText } from '../logger';
+import { purgeConsoleSessions } from './console-sessions';
 import { listStats, noteHealthStatus } from './stats';
 
 export type MaintenanceReport = { purgedPending: number; purged?: Awaited<ReturnType<typeof purgeExpired>> };
@@ -36,6 +37,9 @@ export async function runMaintenance(deps: Deps): Promise<MaintenanceReport> {
     });
     const purged = Object.values(report.purged).reduce((a, b) => a + b, 0);
     if (purged) deps.logger.info('rows past their retention purged', report.purged);
+  });
+  await step(deps, 'console-sessions', async () => {
+    await purgeConsoleSessions(deps);
   });
   await step(deps, 'health', async () => {
     for (const list of await allLists(deps.db)) await noteHealthStatus(deps, list, (await listStats(deps, list)).health);

@@ -1,5 +1,6 @@
 import type { Deps, Principal } from '../deps';
 import { audit } from '../db/queries/audit';
+import { deliveryEventsOf } from '../db/queries/delivery';
 import { findSuppression } from '../db/queries/suppressions';
 import { subscriptionsOf } from '../db/queries/subscriptions';
 import { isoTime } from '../domain/time';
@@ -43,4 +44,15 @@ export async function lookupSubscriber(deps: Pick<Deps, 'db' | 'clock' | 'hashKe
           : { id: imported.id, mode: imported.mode, consent_source: imported.consentSource, opt_in_at: isoTime(s.optInAt) },
     })),
   };
+}
+
+/**
+ * "Why did they get mail?", the other half: the delivery events kept for the address (deliveries,
+ * bounces, complaints; kept RETENTION_DELIVERY_EVENTS_DAYS), newest first. A key limited to lists
+ * sees only its lists' events.
+ */
+export async function deliveryHistory(deps: Pick<Deps, 'db' | 'hashKey'>, email: string, principal: Principal, limit = 50) {
+  const { hashes } = await namedAddress(deps, email);
+  const rows = await deliveryEventsOf(deps.db, [...new Set(hashes)], limit);
+  return principal.lists ? rows.filter((r) => r.list !== null && principal.lists!.includes(r.list)) : rows;
 }

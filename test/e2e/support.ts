@@ -117,7 +117,7 @@ const DESKTOP = { width: 1280, height: 800 };
  * What every hosted page must pass: no serious or critical axe violations (only where scripts run:
  * axe is a script), no horizontal scroll at 360 px, no CSP complaints; screenshots at both widths.
  */
-export async function checkPage(page: Page & { problems?: string[] }, name: string, opts: { axe?: boolean } = {}) {
+export async function checkPage(page: Page & { problems?: string[] }, name: string, opts: { axe?: boolean; exclude?: string[] } = {}) {
   const t0 = Date.now();
   mkdirSync(screenshotDir, { recursive: true });
   await page.setViewportSize(PHONE);
@@ -127,7 +127,10 @@ export async function checkPage(page: Page & { problems?: string[] }, name: stri
   await page.screenshot({ path: join(screenshotDir, `${name}-desktop.png`), fullPage: true });
   let violations: string[] = [];
   if (opts.axe !== false) {
-    const result = await new AxeBuilder({ page }).analyze();
+    // `exclude`: parts checked elsewhere, e.g. a sandboxed frame, where axe cannot run scripts and would wait forever.
+    const builder = new AxeBuilder({ page });
+    for (const selector of opts.exclude ?? []) builder.exclude(selector);
+    const result = await builder.analyze();
     violations = result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

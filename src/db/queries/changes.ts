@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../types';
 import { changes } from '../schema';
 
@@ -13,6 +13,17 @@ export async function changesAfter(db: Db, listId: number, after: number, limit:
     .from(changes)
     .where(and(eq(changes.listId, listId), gt(changes.seq, after)))
     .orderBy(asc(changes.seq))
+    .limit(limit)
+    .all();
+}
+
+/** A list's latest events, newest first (the changes_list_seq index, read backwards). */
+export async function latestChanges(db: Db, listId: number, limit: number) {
+  return db
+    .select({ seq: changes.seq, type: changes.type, id: changes.publicId, email: changes.email, at: changes.at })
+    .from(changes)
+    .where(eq(changes.listId, listId))
+    .orderBy(desc(changes.seq))
     .limit(limit)
     .all();
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Atomic, AtomicStatement, Db, SuppressionReason } from '../types';
 import { deliveryEvents, lists, subscriptions, suppressions, webhookReceipts } from '../schema';
 import type { RecordedType } from '../../domain/delivery-rules';
@@ -82,4 +82,16 @@ export function isReceiptConflict(err: unknown): boolean {
     if (/UNIQUE constraint failed: webhook_receipts\.id/.test(e.message ?? '')) return true;
   }
   return false;
+}
+
+/** A mailbox's delivery events (any of its hashes), newest first, with the list each was counted for. */
+export async function deliveryEventsOf(db: Db, hashes: string[], limit: number) {
+  return db
+    .select({ list: lists.slug, type: deliveryEvents.type, at: deliveryEvents.at })
+    .from(deliveryEvents)
+    .leftJoin(lists, eq(lists.id, deliveryEvents.listId))
+    .where(inArray(deliveryEvents.hash, hashes))
+    .orderBy(desc(deliveryEvents.at), desc(deliveryEvents.id))
+    .limit(limit)
+    .all();
 }
