@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import type { AppEnv, Deps, Logger, Mailer } from './deps';
 import { releaseAllLeases } from './db/queries/outbox';
 import { acquireServerLock, ServerLockError } from './db/server-lock';
+import { startCheckpointer } from './db/checkpointer';
 import { openSqlite } from './db/sqlite';
 import { openExportDb } from './db/sqlite-reader';
 import { addressOnRecord } from './domain/address';
@@ -116,6 +117,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const webhookTransport = nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS });
   const pushes = startPushLoop(ports, { webhook: webhookSender(webhookTransport) });
   const exportDb = openExportDb(sqlite);
+  // The WAL is copied into the file beside the requests, not in the commit of one of them.
+  const checkpointer = config.DATABASE_PATH === ':memory:' ? null : startCheckpointer(config.DATABASE_PATH, { onError: (error) => logger.warn('checkpoint failed; the next commit checkpoints instead', { error }) });
   const shuttingDown = new AbortController();
   const deps: Deps = {
     ...ports,
@@ -207,6 +210,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
       if (!(await pushesStopped)) await releasePushLeases(sqlite.db).catch((err) => logger.warn('webhook leases not released', { error: safeErrorText(err) }));
       webhookTransport.close();
       exportDb.close();
+      await checkpointer?.stop();
       sqlite.close();
       lock.release();
     })());
