@@ -34,9 +34,11 @@ webhookRoutes.post('/resend', async (c) => {
     deps.logger.error('RESEND_WEBHOOK_SECRET is not a valid whsec_ secret');
     throw new ApiError('unavailable', 'Resend webhooks are misconfigured here.');
   }
-  const contact = parsePayload(() => parseResendContactEvent(JSON.parse(raw)));
+  const body: unknown = parsePayload(() => JSON.parse(raw));
+  // Contact events (the sync's way back) carry no mail: they unsubscribe, nothing else.
+  const contact = parsePayload(() => parseResendContactEvent(body));
   if (contact) return c.json({ status: 'applied', subscriptions: await applyContactEvent(deps, contact) }, 200);
-  const events = parsePayload(() => parseResendEvent(JSON.parse(raw)));
+  const events = parsePayload(() => parseResendEvent(body));
   if (!events) return c.json({ status: 'ignored' }, 200);
   return applyEvents(c, events, { source: `resend:${svixId}`, receipt: { id: `resend:${svixId}`, source: 'resend' } });
 });
