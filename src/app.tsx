@@ -24,6 +24,7 @@ import { statsRoutes } from './routes/v1/stats';
 import { listSubscriberRoutes, subscriberRoutes } from './routes/v1/subscribers';
 import { mailRoutes } from './routes/v1/mail';
 import { suppressionRoutes } from './routes/v1/suppressions';
+import { syncRoutes } from './routes/v1/sync';
 import { webhookDeliveryRoutes } from './routes/v1/webhook-deliveries';
 import { describeWebhookPayloads } from './routes/v1/webhook-schemas';
 import { webhookRoutes as outboundWebhookRoutes } from './routes/v1/webhooks';
@@ -44,6 +45,7 @@ export function createApi() {
   v1.route('/lists', mailRoutes); //               POST /v1/lists/{list}/preview, POST /v1/lists/{list}/test-mail
   v1.route('/lists', listSubscriberRoutes); //     POST /v1/lists/{list}/subscribers/{email}/unsubscribe
   v1.route('/lists', importRoutes); //             POST /v1/lists/{list}/imports
+  v1.route('/lists', syncRoutes); //               GET|PUT|DELETE /v1/lists/{list}/sync
   v1.route('/subscribers', subscriberRoutes); //   GET|DELETE /v1/subscribers/{email}
   v1.route('/suppressions', suppressionRoutes); // GET|POST /v1/suppressions, DELETE /v1/suppressions/{email}
   v1.route('/keys', keyRoutes); //                 GET|POST /v1/keys, DELETE /v1/keys/{id}

@@ -9,12 +9,13 @@ import { registerLists } from './cli/lists';
 import { registerStats } from './cli/stats';
 import { registerRestore } from './cli/restore';
 import { registerEmbed } from './cli/embed';
+import { registerSync } from './cli/sync';
 import { registerWebhooks } from './cli/webhooks';
 
 /** `npx listgate <command>`: every subcommand registers itself on one commander program. */
 export function buildProgram(): Command {
   const program = new Command('listgate')
-    .description('Double opt-in subscription service: lists, keys, webhooks, export, import, embed, doctor, backup, restore')
+    .description('Double opt-in subscription service: lists, keys, webhooks, sync, export, import, embed, doctor, backup, restore')
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEmbed(program);
   registerStats(program);
   registerWebhooks(program);
+  registerSync(program);
   return program;
 }
 

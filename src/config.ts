@@ -36,6 +36,8 @@ export const envSchema = z.object({
   SES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional().or(z.literal('').transform(() => undefined)),
   MAIL_FROM: z.string().default('listgate <onboarding@localhost>'),
   MAIL_RATE_PER_SECOND: num(2),
+  /** Resend contact sync calls per second, taken only while no confirmation mail is due (same team limit). */
+  RESEND_SYNC_PER_SECOND: num(1),
   CONFIRM_TTL_HOURS: num(48),
   TRUST_PROXY: flag,
   RESEND_WEBHOOK_SECRET: optional,

@@ -24,6 +24,8 @@ import { releasePushLeases } from './db/queries/push';
 import { nodeWebhookTransport, systemResolver } from './push/http-node';
 import { startPushLoop } from './push/loop';
 import { webhookSender } from './push/webhook';
+import { resendSyncSenders } from './push/resend-sync';
+
 import { memoryRateLimiter } from './ratelimit/memory';
 import { prepareInstallation, recordPublicUrl } from './services/installation';
 import { mailboxHashes } from './services/mailbox';
@@ -97,6 +99,9 @@ function limitRequestTime(server: Server, config: Config) {
   });
 }
 
+/** How long a Resend sync call waits for its turn (mail first) before its delivery is put back. */
+const SYNC_MAX_WAIT_MS = 5000;
+
 /** Builds every Node port from the environment and starts serving; answers a stop function. */
 export async function startNode(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
@@ -115,7 +120,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   // Outbound webhooks: their own loop over the changes feed, beside the requests, never in one.
   const resolveHost = systemResolver;
   const webhookTransport = nodeWebhookTransport({ resolve: resolveHost, policy: targetPolicy(config), timeoutMs: config.WEBHOOK_TIMEOUT_MS });
-  const pushes = startPushLoop(ports, { webhook: webhookSender(webhookTransport) });
+  const pushes = startPushLoop(ports, { webhook: webhookSender(webhookTransport), ...resendSyncSenders(config, SYNC_MAX_WAIT_MS) });
   const exportDb = openExportDb(sqlite);
   // The WAL is copied into the file beside the requests, not in the commit of one of them.
   const checkpointer = config.DATABASE_PATH === ':memory:' ? null : startCheckpointer(config.DATABASE_PATH, { onError: (error) => logger.warn('checkpoint failed; the next commit checkpoints instead', { error }) });

@@ -12,6 +12,7 @@ import { targetPolicy } from './domain/webhook-target';
 import { pushDue } from './push/dispatch';
 import { fetchWebhookTransport } from './push/http-fetch';
 import { webhookSender } from './push/webhook';
+import { resendSyncSenders } from './push/resend-sync';
 import { d1RateLimiter, purgeIdleBuckets } from './ratelimit/d1';
 import { prepareInstallation } from './services/installation';
 import { runMaintenance, step } from './services/maintenance';
@@ -25,6 +26,9 @@ export const MAX_REQUESTS_PER_RUN = 25;
 
 /** Webhook attempts per cron run (subrequests too, beside the outbox's); the rest waits a minute. */
 export const MAX_PUSHES_PER_RUN = 20;
+
+/** How long a Resend sync call waits for its turn in a cron run before its delivery waits for the next run. */
+export const SYNC_MAX_WAIT_MS = 2000;
 
 /** IMPORT_MAX_ROWS_PER_REQUEST unless set: 10,000 rows is 5 to 200 chunks of one D1 batch each, within 1,000 queries. */
 export const WORKERS_IMPORT_ROWS = 10_000;
@@ -49,7 +53,8 @@ export async function runScheduled(deps: Deps): Promise<ScheduledReport> {
   });
   await step(deps, 'webhooks', async () => {
     const transport = fetchWebhookTransport({ fetch: deps.fetch, policy: targetPolicy(deps.config), timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS });
-    const { attempted, delivered, failed } = await pushDue(deps, { webhook: webhookSender(transport) }, MAX_PUSHES_PER_RUN);
+    const senders = { webhook: webhookSender(transport), ...resendSyncSenders(deps.config, SYNC_MAX_WAIT_MS) };
+    const { attempted, delivered, failed } = await pushDue(deps, senders, MAX_PUSHES_PER_RUN);
     report.webhooks = { attempted, delivered, failed };
   });
   Object.assign(report, await runMaintenance(deps));

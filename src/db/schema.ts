@@ -356,7 +356,7 @@ export const listDaily = sqliteTable(
  */
 export const pushConsumers = sqliteTable('push_consumers', {
   id: text('id').primaryKey(),
-  kind: text('kind', { enum: ['webhook'] }).notNull(),
+  kind: text('kind', { enum: ['webhook', 'resend_sync'] }).notNull(),
   types: text('types', { mode: 'json' }).$type<ChangeType[]>().notNull(),
   lists: text('lists', { mode: 'json' }).$type<string[] | null>(),
   cursor: integer('cursor').notNull().default(0),
@@ -381,6 +381,35 @@ export const webhooks = sqliteTable('webhooks', {
   /** `whsec_` + base64 of the key: it signs every delivery, so it is kept as it was shown once. */
   secret: text('secret').notNull(),
   createdBy: text('created_by').notNull(),
+});
+
+/**
+ * A list's Resend destination (`PUT /v1/lists/{list}/sync`): its confirmed addresses are contacts in
+ * `segmentId`, opted in to `topicId`. Its feed consumer (same id, kind `resend_sync`) takes the
+ * list's events; deleting the list or the sync removes both.
+ */
+export const resendSyncs = sqliteTable('resend_syncs', {
+  id: text('id')
+    .primaryKey()
+    .references(() => pushConsumers.id, { onDelete: 'cascade' }),
+  listId: integer('list_id')
+    .notNull()
+    .unique()
+    .references(() => lists.id, { onDelete: 'cascade' }),
+  segmentId: text('segment_id').notNull(),
+  topicId: text('topic_id').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+/**
+ * The Resend contact id each synced subscription was written to, by the subscription's public id:
+ * an erasure removes the address, and the `erased` event keeps only the public id, so this is how
+ * the contact is found and deleted. Opaque ids only, no address.
+ */
+export const resendContacts = sqliteTable('resend_contacts', {
+  publicId: text('public_id').primaryKey(),
+  contactId: text('contact_id').notNull(),
+  at: integer('at').notNull(),
 });
 
 /**

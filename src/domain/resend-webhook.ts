@@ -135,3 +135,22 @@ function read<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   if (!parsed.success) throw new DeliveryPayloadError('resend', z.prettifyError(parsed.error));
   return parsed.data;
 }
+
+/** What a Resend contact event says about one address: the contact-wide flag and topics opted out. */
+export type ResendContactEvent = { email: string; unsubscribed: boolean; optedOut: string[] };
+
+const topicsSchema = z.array(z.object({ id: z.string(), subscription: z.string() })).optional();
+const contactDataSchema = z.object({ email: z.string(), unsubscribed: z.boolean().optional(), topics: topicsSchema });
+
+/**
+ * `contact.updated` (the contact-wide `unsubscribed` flag; topics too, if a payload carries them)
+ * and `contact.topics.updated` (where resend-node 6.38 puts topic changes), or null for any other
+ * type. Only withdrawals are read: an opt-in in Resend never subscribes anyone here (that takes a
+ * double opt-in).
+ */
+export function parseResendContactEvent(payload: unknown): ResendContactEvent | null {
+  const { type } = read(envelopeSchema, payload);
+  if (type !== 'contact.updated' && type !== 'contact.topics.updated') return null;
+  const data = read(z.object({ data: contactDataSchema }), payload).data;
+  return { email: data.email, unsubscribed: data.unsubscribed === true, optedOut: (data.topics ?? []).filter((t) => t.subscription === 'opt_out').map((t) => t.id) };
+}

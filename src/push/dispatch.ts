@@ -2,6 +2,7 @@ import type { Deps } from '../deps';
 import {
   activeConsumers,
   claimDue,
+  deferDelivery,
   disableIfFailingSince,
   dropDelivery,
   FAN_OUT_CHUNK,
@@ -20,11 +21,13 @@ export type PushPorts = Pick<Deps, 'db' | 'atomic' | 'clock' | 'logger' | 'confi
 export type SendResult =
   | { ok: boolean; status: number | null; error: string | null; excerpt: string | null; durationMs: number }
   /** Not attempted and never will be: what it was for is gone (a deleted list or target). */
-  | { drop: string };
+  | { drop: string }
+  /** Not attempted yet: the sender had no turn (a shared rate limit); due again after `defer` ms, no attempt counted. */
+  | { defer: number };
 
 /**
  * Sends one delivery of one consumer: it builds the message when it is sent (from the feed as it
- * reads now) and makes one attempt. Each kind of consumer has one (webhooks; a later sender sync).
+ * reads now) and makes one attempt. Each kind of consumer has one (webhooks, Resend contact sync).
  */
 export type PushSender = (ports: PushPorts, delivery: PushDelivery) => Promise<SendResult>;
 
@@ -66,9 +69,14 @@ export const LANE_CLAIM = 10;
 export async function runLane(ports: PushPorts, send: PushSender, consumerId: string, max = LANE_CLAIM, pause?: () => Promise<void>): Promise<PushResult> {
   const claimed = await claimDue(ports.db, consumerId, ports.clock.now(), max, ports.config.WEBHOOK_TIMEOUT_MS * (max + 1));
   const result: PushResult = { claimed: claimed.length, attempted: 0, delivered: 0, failed: 0 };
-  for (const d of claimed) {
+  for (const [i, d] of claimed.entries()) {
     await pause?.();
     const outcome = await pushOne(ports, send, d);
+    if (typeof outcome === 'number') {
+      // No turn for this one: none for the rest of the claim either; they wait as long.
+      for (const rest of claimed.slice(i + 1)) await deferDelivery(ports.db, rest.id, outcome);
+      break;
+    }
     if (outcome === 'dropped') continue;
     result.attempted++;
     result[outcome]++;
@@ -76,8 +84,11 @@ export async function runLane(ports: PushPorts, send: PushSender, consumerId: st
   return result;
 }
 
-/** One attempt, recorded; a consumer failing for WEBHOOK_DISABLE_AFTER_DAYS is disabled (and says so once). */
-async function pushOne(ports: PushPorts, send: PushSender, d: PushDelivery): Promise<'delivered' | 'failed' | 'dropped'> {
+/**
+ * One attempt, recorded; a consumer failing for WEBHOOK_DISABLE_AFTER_DAYS is disabled (and says so
+ * once). A deferred delivery answers when it is due again.
+ */
+async function pushOne(ports: PushPorts, send: PushSender, d: PushDelivery): Promise<'delivered' | 'failed' | 'dropped' | number> {
   const { db, logger, config } = ports;
   const r = await send(ports, d).catch((err: Error) => ({ ok: false, status: null, error: `sender failed: ${err.name}`, excerpt: null, durationMs: 0 }));
   const at = ports.clock.now();
@@ -85,6 +96,10 @@ async function pushOne(ports: PushPorts, send: PushSender, d: PushDelivery): Pro
     await dropDelivery(db, d.id, r.drop, at);
     logger.info('push delivery dropped', { consumer: d.consumerId, seq: d.seq, reason: r.drop });
     return 'dropped';
+  }
+  if ('defer' in r) {
+    await deferDelivery(db, d.id, at + r.defer);
+    return at + r.defer;
   }
   const attempt = d.attempts + 1;
   const base = { delivery: d, attempt, at, durationMs: r.durationMs, status: r.status, error: r.error, excerpt: r.excerpt };

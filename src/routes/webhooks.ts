@@ -2,10 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../deps';
 import { boundedCache, type BoundedCache } from '../domain/bounded-cache';
 import { DeliveryPayloadError, type DeliveryEvent } from '../domain/delivery-events';
-import { parseResendEvent, verifyResendWebhook, WebhookSignatureError } from '../domain/resend-webhook';
+import { parseResendContactEvent, parseResendEvent, verifyResendWebhook, WebhookSignatureError } from '../domain/resend-webhook';
 import { parseSesNotification, snsMessageSchema, SnsVerificationError, verifySnsMessage } from '../domain/sns';
 import { ApiError } from '../errors';
 import { recordDeliveryEvents } from '../services/delivery';
+import { applyContactEvent } from '../services/resend-sync';
 
 /** Bounces, complaints and deliveries from the mail providers, signed by them. */
 export const webhookRoutes = new Hono<AppEnv>();
@@ -33,7 +34,11 @@ webhookRoutes.post('/resend', async (c) => {
     deps.logger.error('RESEND_WEBHOOK_SECRET is not a valid whsec_ secret');
     throw new ApiError('unavailable', 'Resend webhooks are misconfigured here.');
   }
-  const events = parsePayload(() => parseResendEvent(JSON.parse(raw)));
+  const body: unknown = parsePayload(() => JSON.parse(raw));
+  // Contact events (the sync's way back) carry no mail: they unsubscribe, nothing else.
+  const contact = parsePayload(() => parseResendContactEvent(body));
+  if (contact) return c.json({ status: 'applied', subscriptions: await applyContactEvent(deps, contact) }, 200);
+  const events = parsePayload(() => parseResendEvent(body));
   if (!events) return c.json({ status: 'ignored' }, 200);
   return applyEvents(c, events, { source: `resend:${svixId}`, receipt: { id: `resend:${svixId}`, source: 'resend' } });
 });

@@ -1,7 +1,7 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Atomic, Db, List, ListSettings } from '../types';
 import { preparedPerDb } from '../prepared';
-import { changes, consentTexts, imports, listDaily, lists, outbox, settings, subscriptions } from '../schema';
+import { changes, consentTexts, imports, listDaily, lists, outbox, pushConsumers, resendSyncs, settings, subscriptions } from '../schema';
 
 const listQueries = preparedPerDb((db) => ({
   bySlug: db.select().from(lists).where(eq(lists.slug, sql.placeholder('slug'))).prepare(),
@@ -69,6 +69,8 @@ export async function ensureDefaultList(db: Db, now: number): Promise<void> {
 export async function deleteList(atomic: Atomic, id: number): Promise<void> {
   await atomic((tx) => [
     tx.delete(outbox).where(and(eq(outbox.listId, id), ne(outbox.state, 'sending'))),
+    // Its Resend sync's consumer (and with it the sync and its queue): nothing is left to push.
+    tx.delete(pushConsumers).where(inArray(pushConsumers.id, tx.select({ id: resendSyncs.id }).from(resendSyncs).where(eq(resendSyncs.listId, id)))),
     tx.update(changes).set({ email: null }).where(eq(changes.listId, id)),
     tx.delete(listDaily).where(eq(listDaily.listId, id)),
     tx.delete(imports).where(eq(imports.listId, id)),

@@ -182,6 +182,11 @@ export async function dropDelivery(db: Db, id: number, why: string, now: number)
   await db.update(pushDeliveries).set({ state: 'failed', lastError: why, finishedAt: now, leasedUntil: null }).where(eq(pushDeliveries.id, id));
 }
 
+/** Puts a delivery back without an attempt, due again at `at` (its sender had no turn). */
+export async function deferDelivery(db: Db, id: number, at: number): Promise<void> {
+  await db.update(pushDeliveries).set({ nextAttemptAt: at, leasedUntil: null }).where(eq(pushDeliveries.id, id));
+}
+
 /**
  * Disables a consumer whose attempts have all failed since `failingBefore` or earlier; answers
  * whether this call did it (so it is logged once).

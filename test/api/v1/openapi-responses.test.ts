@@ -16,8 +16,8 @@ type Call = { key?: string | null; body?: unknown; raw?: { type: string; text: s
 type Operation = { tags: string[] };
 
 /** A fresh app with two lists, confirmed and pending addresses, and a way to call it that checks every answer. */
-async function fixture() {
-  const t = await testApp(adminEnv);
+async function fixture(env: Record<string, string> = {}) {
+  const t = await testApp({ ...adminEnv, ...env });
   await makeList(t, 'weekly', { name: 'Weekly', allowedOrigins: ['https://www.example.org'] });
   await confirmed(t, 'ann@example.com', { name: 'Ann' });
   await confirmed(t, 'bob@example.com');
@@ -225,6 +225,23 @@ describe('answers of /v1 match the OpenAPI document', () => {
     expect(untried('Imports')).toEqual([]);
   });
 
+  it('answers of the Sync operations', async () => {
+    const { call, untried, key } = await fixture({ RESEND_API_KEY: 're_test' });
+    const to = { segment_id: 'seg_1', topic_id: 'top_1' };
+    await call('GET', '/v1/lists/{list}/sync', { list: 'newsletter' }, 404);
+    await call('PUT', '/v1/lists/{list}/sync', { list: 'newsletter' }, 201, { body: to });
+    await call('PUT', '/v1/lists/{list}/sync', { list: 'newsletter' }, 200, { body: to });
+    await call('PUT', '/v1/lists/{list}/sync', { list: 'newsletter' }, 422, { body: { segment_id: 'seg_1' } });
+    await call('PUT', '/v1/lists/{list}/sync', { list: 'nope' }, 404, { body: to });
+    await call('PUT', '/v1/lists/{list}/sync', { list: 'weekly' }, 403, { key: await key(['admin'], ['newsletter']), body: to });
+    await call('GET', '/v1/lists/{list}/sync', { list: 'newsletter' }, 200);
+    await call('DELETE', '/v1/lists/{list}/sync', { list: 'newsletter' }, 204);
+    await call('DELETE', '/v1/lists/{list}/sync', { list: 'newsletter' }, 404);
+    expect(untried('Sync')).toEqual([]);
+    const without = await fixture();
+    await without.call('PUT', '/v1/lists/{list}/sync', { list: 'newsletter' }, 503, { body: to });
+  });
+
   it('refuses answers the document does not describe (so the checks above can fail)', async () => {
     const { call } = await fixture();
     const list = (await (await call('GET', '/v1/lists/{list}', { list: 'weekly' }, 200)).json()) as Record<string, unknown>;
@@ -242,6 +259,6 @@ describe('answers of /v1 match the OpenAPI document', () => {
 
   it('leaves no tag of the document untested', () => {
     const tags = new Set(Object.values(committed.paths as Record<string, Record<string, Operation>>).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
-    expect([...tags].sort()).toEqual(['Events', 'Export', 'Imports', 'Keys', 'Lists', 'Subscribers', 'Suppressions', 'Webhooks']);
+    expect([...tags].sort()).toEqual(['Events', 'Export', 'Imports', 'Keys', 'Lists', 'Subscribers', 'Suppressions', 'Sync', 'Webhooks']);
   });
 });

@@ -1,6 +1,8 @@
 import { authError, routeError } from './access';
+import { contactStore } from './contacts';
 import { faultAnswer, faultState } from './faults';
 import { idempotencyStore } from './idempotency';
+import { errorFor } from './errors';
 import { emailObject, sentMail } from './mails';
 import { rollingWindow } from './rate-limit';
 import type { FakeAnswer, FakeRequest, RecordedRequest, RequestOutcome, ResendErrorBody, ResendFake, ResendFakeOptions, SentMail } from './types';
@@ -25,6 +27,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
   const waiting = waiters();
   const timers = new Map<ReturnType<typeof setTimeout>, () => void>();
   const faults = faultState();
+  const contacts = contactStore();
   let gate: { promise: Promise<void>; release: () => void } | null = null;
   let closed = false;
   let seq = 0;
@@ -108,7 +111,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
     }
 
     // 2. Routing and 3. auth.
-    const refused = routeError(method, path) ?? authError(headers.authorization, opts.apiKeys);
+    const refused = (contacts.owns(path) ? null : routeError(method, path)) ?? authError(headers.authorization, opts.apiKeys);
     if (refused) return replyError(refused);
     const isSend = path === '/emails';
     const isBatch = path === '/emails/batch';
@@ -117,6 +120,12 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
     const admitted = rate.take();
     if (!admitted.ok) return replyError({ statusCode: 429, name: 'rate_limit_exceeded', message: rate.message() }, 'rate_limited', admitted.headers);
     const rlh = admitted.headers;
+
+    if (contacts.owns(path)) {
+      if (!parseOk) return replyError({ statusCode: 400, name: 'validation_error', message: 'Invalid JSON in request body.' }, 'rejected', rlh);
+      const a = contacts.handle(method, path, new URLSearchParams(req.query ?? ''), parsed) ?? { error: errorFor(404) };
+      return 'error' in a ? replyError(a.error, 'rejected', rlh) : reply(a.status, a.body, 'accepted', rlh);
+    }
 
     if (method === 'GET') {
       if (isSend) return reply(200, { object: 'list', has_more: false, data: sent.map(emailObject).reverse() }, 'accepted', rlh);
@@ -170,6 +179,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
   return {
     sent,
     requests,
+    contacts,
     handle,
     setFault: (f) => faults.set(f),
     clearFault: () => faults.set(null),
@@ -198,6 +208,7 @@ export function createResendFake(opts: ResendFakeOptions = {}): ResendFake {
       rate.clear();
       release();
       faults.set(null);
+      contacts.clear();
       answered = 0;
       seq = 0;
     },

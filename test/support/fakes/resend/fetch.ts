@@ -19,7 +19,7 @@ async function answer(fake: ResendFake, prefix: string, req: Request): Promise<R
     else req.signal.addEventListener('abort', fail, { once: true });
   });
   abort.catch(() => {}); // once the answer is in, a late abort concerns nobody
-  const handled = fake.handle({ method: req.method, path: url.pathname.slice(prefix.length) || '/', headers: Object.fromEntries(req.headers), body }, () => gone);
+  const handled = fake.handle({ method: req.method, path: url.pathname.slice(prefix.length) || '/', query: url.search, headers: Object.fromEntries(req.headers), body }, () => gone);
   const a = await Promise.race([handled, abort]);
   if (a.drop) throw new TypeError('fetch failed: connection dropped by the resend imitation');
   return new Response(a.body, { status: a.status, headers: a.headers });

@@ -43,8 +43,8 @@ export async function startResendImitation(opts: ResendImitationOptions = {}): P
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const body = await readBody(req);
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-      const answer = await fake.handle({ method: req.method ?? 'GET', path, headers, body }, () => res.destroyed);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const answer = await fake.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.search, headers, body }, () => res.destroyed);
       if (answer.drop) {
         res.socket?.destroy();
         res.destroy();

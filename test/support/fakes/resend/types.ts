@@ -1,3 +1,5 @@
+import type { ContactStore } from './contacts';
+
 /** What the Resend imitation records and how a test steers it; shared by every adapter. */
 
 export interface ResendFakeOptions {
@@ -108,7 +110,7 @@ export interface SentMail {
 }
 
 /** One HTTP request as any adapter hands it over: lower-cased headers, the body as text. */
-export type FakeRequest = { method: string; path: string; headers: Record<string, string>; body: string };
+export type FakeRequest = { method: string; path: string; query?: string; headers: Record<string, string>; body: string };
 
 /** What the adapter does: answer, or fail the connection (a network error as the SDK sees it). */
 export type FakeAnswer = { drop: false; status: number; headers: Record<string, string>; body: string } | { drop: true };
@@ -119,6 +121,8 @@ export interface ResendFake {
   sent: SentMail[];
   /** Every request, in arrival order (entries are updated when answered). */
   requests: RecordedRequest[];
+  /** The team's contacts, segments and topics (see contacts.ts). */
+  contacts: ContactStore;
   /** Install a fault (replaces any previous one); `null` clears. */
   setFault(fault: Fault | null): void;
   clearFault(): void;
