@@ -1,7 +1,22 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { ImportMode } from '../db/types';
 import { csvField } from '../domain/export-format';
 import type { RowError } from '../services/import-chunk';
 import type { ImportReport } from '../services/import';
+import type { FileFormat } from '../services/import-source';
+
+/** What `listgate import` was given: read by the import into DATABASE_PATH and by the one into a remote server. */
+export type ImportCliOptions = {
+  mode: ImportMode;
+  consentSource?: string;
+  dryRun?: boolean;
+  notify?: boolean;
+  errors?: string;
+  format?: FileFormat;
+  server?: string;
+  key?: string;
+  rowsPerRequest: string;
+};
 
 /**
  * A progress bar on stderr for a file of `totalBytes`: share read, rows, rows per second and the

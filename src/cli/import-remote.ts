@@ -5,8 +5,7 @@ import { MAX_REPORTED_ERRORS } from '../services/import';
 import type { RowError } from '../services/import-chunk';
 import { csvRecords, type FileFormat } from '../services/import-source';
 import { CliFailure } from './common';
-import { countingStream, type progressBar } from './import-progress';
-import type { ImportCliOptions } from './import';
+import { countingStream, type ImportCliOptions, type progressBar } from './import-progress';
 
 /** One request's worth of the file: its text (the header first) and, per line of it, the line of the file. */
 type Part = { text: string; fileLine: Map<number, number>; rows: number };

@@ -1,7 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import type { ImportMode } from '../db/types';
 import { findList } from '../db/queries/lists';
 import { importHmacKey } from '../domain/ids';
 import { ApiError } from '../errors';
@@ -10,20 +9,8 @@ import type { RowError } from '../services/import-chunk';
 import type { FileFormat } from '../services/import-source';
 import { addressHashSecret } from '../services/installation';
 import { CliFailure, out, systemClock, usage, withDatabase } from './common';
-import { countingStream, errorsFile, progressBar } from './import-progress';
+import { countingStream, errorsFile, type ImportCliOptions, progressBar } from './import-progress';
 import { importRemote } from './import-remote';
-
-export type ImportCliOptions = {
-  mode: ImportMode;
-  consentSource?: string;
-  dryRun?: boolean;
-  notify?: boolean;
-  errors?: string;
-  format?: FileFormat;
-  server?: string;
-  key?: string;
-  rowsPerRequest: string;
-};
 
 /**
  * `listgate import <list> <file>`: the API's import, straight into DATABASE_PATH (beside a running
