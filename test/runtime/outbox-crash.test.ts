@@ -2,23 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outboxStats } from '../../src/db/queries/outbox';
 import { outboxBatches } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
 import { type ResendImitation, startResendImitation } from '../support/fakes/resend/node';
-import { type ListeningServer, startListening } from '../support/server-process';
+import { perTest } from '../support/scratch';
+import type { ListeningServer } from '../support/server-process';
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function start(env: Record<string, string>) {
-  const server = await startListening(env);
-  cleanups.push(() => server.kill('SIGKILL'));
-  return server;
-}
+const { later, start } = perTest();
 
 /**
  * Signs up new addresses from `workers` clients until stopped. Answers the addresses that got 202,
@@ -63,10 +55,10 @@ const until = async (check: () => boolean, timeoutMs: number, what: string) => {
 describe('SIGKILL during a burst of signups', () => {
   it('every signup that got 202 receives exactly one mail once the server is back on the same database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'listgate-crash-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    later(() => rmSync(dir, { recursive: true, force: true }));
     // Latency keeps a provider request in flight most of the time, so the kill lands inside one.
     const api: ResendImitation = await startResendImitation({ latencyMs: 300, rateLimitPerSecond: 2 });
-    cleanups.push(() => api.close());
+    later(() => api.close());
     const env = {
       DATABASE_PATH: join(dir, 'listgate.db'),
       MAIL_TRANSPORT: 'resend',
@@ -106,7 +98,7 @@ describe('SIGKILL during a burst of signups', () => {
 
     // Nothing left open or in doubt in the database it leaves behind.
     const { db, close } = openSqlite(env.DATABASE_PATH);
-    cleanups.push(close);
+    later(close);
     expect(await db.select().from(outboxBatches).where(eq(outboxBatches.state, 'open')).all()).toEqual([]);
     expect(await outboxStats(db)).toMatchObject({ queued: 0, failed: 0, sent: perRecipient.size });
   }, 180_000);

@@ -1,22 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startReceiver, verifyDelivery, type Receiver } from '../support/fakes/receiver';
-import { scratch } from '../support/scratch';
-import { type ListeningServer, startListening } from '../support/server-process';
+import { perTest, scratch } from '../support/scratch';
+import type { ListeningServer } from '../support/server-process';
 
 const files = scratch('listgate-webhook-crash');
 const ADMIN = 'crash-admin-token-0123456789abcdef';
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function start(env: Record<string, string>) {
-  const server = await startListening(env);
-  cleanups.push(() => server.kill('SIGKILL'));
-  return server;
-}
+const { later, start } = perTest();
 
 const until = async (check: () => boolean, what: string, timeoutMs = 60_000) => {
   const end = Date.now() + timeoutMs;
@@ -53,7 +44,7 @@ function idsByAddress(rx: Receiver) {
 describe('outbound webhooks across a SIGKILL', () => {
   it('loses nothing: deliveries failing or in flight when the server is killed are sent after the restart, under the same ids', async () => {
     const rx = await startReceiver();
-    cleanups.push(() => rx.close());
+    later(() => rx.close());
     const env = {
       DATABASE_PATH: join(files.dir(), 'listgate.db'),
       ADMIN_TOKEN: ADMIN,
@@ -92,7 +83,7 @@ describe('outbound webhooks across a SIGKILL', () => {
 
   it('never holds up signups and confirmations while a receiver hangs', async () => {
     const rx = await startReceiver();
-    cleanups.push(() => rx.close());
+    later(() => rx.close());
     const env = { DATABASE_PATH: join(files.dir(), 'listgate.db'), ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'info', RATE_LIMIT_SIGNUP_BURST: '1000', WEBHOOK_TIMEOUT_MS: '60000' };
     const server = await start(env);
     const api = client(server);
