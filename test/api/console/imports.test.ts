@@ -22,7 +22,7 @@ describe('console: importing a file into a list', () => {
     const html = await res.text();
     expect(html).toContain('<dd id="report-rows">3</dd>');
     expect(html).toContain('<dd id="report-imported">3</dd>');
-    expect(html).toMatch(/The import is done \(imp_\w+\)/);
+    expect(html).toMatch(/The import is done \(imp_[\w-]+\)/);
     expect(n(t, "SELECT count(*) AS n FROM subscriptions WHERE state = 'confirmed'")).toBe(3);
     const page = await (await consoleGet(t, s, PATH)).text();
     expect(page).toContain('Past imports');
@@ -72,9 +72,9 @@ describe('console: importing a file into a list', () => {
     const cases: Array<[Record<string, string>, ReturnType<typeof csv> | null, string]> = [
       [{ mode: 'confirmed', consent_source: 'form' }, null, 'Choose a file to import.'],
       [{ mode: 'everything', consent_source: 'form' }, csv(csvOf(1)), 'Choose a mode.'],
-      [{ mode: 'confirmed' }, csv(csvOf(1)), 'consent_source'],
-      [{ mode: 'confirmed', consent_source: 'form' }, csv('name,city\nAda,London\n'), 'email'],
-      [{ mode: 'confirmed', consent_source: 'form' }, csv('\u0000\u0001binary'), 'role="alert"'],
+      [{ mode: 'confirmed' }, csv(csvOf(1)), 'consent_source: Mode confirmed needs consent_source'],
+      [{ mode: 'confirmed', consent_source: 'form' }, csv('name,city\nAda,London\n'), 'No email column'],
+      [{ mode: 'confirmed', consent_source: 'form' }, csv('email\n"broken,\nx@example.com\n'), 'The CSV cannot be read near line 3'],
     ];
     for (const [fields, file, said] of cases) {
       const res = await consoleUpload(t, s, PATH, fields, file);
