@@ -125,7 +125,7 @@ export function WebhooksPage(props: { v: ConsoleView; hooks: Array<{ w: WebhookS
       ) : (
         <ul class="cards">
           {props.hooks.map(({ w, last }) => (
-            <li class={`card${w.status === 'disabled' ? ' revoked' : ''}`}>
+            <li class="card">
               <h2 class="addr">{w.url}</h2>
               <WebhookStatus t={t} w={w} />
               <Facts t={t} lang={v.lang} w={w} last={last} />
