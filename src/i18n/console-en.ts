@@ -286,6 +286,8 @@ export const consoleEn = {
   importMail: 'Mail: {queued} queued, {sent} sent, {bounces} bounced, {complaints} complaints.',
   mailFlowing: 'sending',
   mailHeld: 'held since {at}: its {reason} crossed the SES review level, so the rest of its mail is not sent',
+  heldBy_bounce: 'bounce rate',
+  heldBy_complaint: 'complaint rate',
   webhooksTitle: 'Webhooks',
   webhooksHint: 'Changes (confirmed, unsubscribed, suppressed, erased) are POSTed to each webhook, signed per Standard Webhooks, and retried for at least a day. A webhook whose deliveries fail for {days} days is disabled until it is enabled here.',
   noWebhooks: 'No webhooks yet.',

@@ -288,6 +288,8 @@ export const consoleJa: typeof consoleEn = {
   importMail: 'メール: 予約 {queued}、送信 {sent}、バウンス {bounces}、苦情 {complaints}。',
   mailFlowing: '送信中',
   mailHeld: '{at} から保留中: {reason}が SES の審査基準を超えたため、残りのメールは送信しません',
+  heldBy_bounce: 'バウンス率',
+  heldBy_complaint: '苦情率',
   webhooksTitle: 'Webhook',
   webhooksHint: '変更（確認・購読解除・送信停止・消去）を各 Webhook に POST します。Standard Webhooks の形式で署名し、失敗しても 1 日以上再試行します。{days} 日間失敗し続けた Webhook は、ここで再び有効にするまで無効になります。',
   noWebhooks: 'Webhook はまだありません。',

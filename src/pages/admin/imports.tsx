@@ -231,7 +231,7 @@ function PastImport(props: { lang: Lang; i: ImportSummary }) {
         <p>
           {t('importMail', { queued: count(lang, i.mail.queued), sent: count(lang, i.mail.sent), bounces: count(lang, i.mail.bounces), complaints: count(lang, i.mail.complaints) })}{' '}
           {i.mail.status === 'held' ? (
-            <strong class="badge import-held">{t('mailHeld', { reason: t(i.mail.held_reason === 'complaint' ? 'complaintRate' : 'bounceRate'), at: utc(i.mail.held_at) })}</strong>
+            <strong class="badge import-held">{t('mailHeld', { reason: t(i.mail.held_reason === 'complaint' ? 'heldBy_complaint' : 'heldBy_bounce'), at: utc(i.mail.held_at) })}</strong>
           ) : (
             <span class="badge import-done">{t('mailFlowing')}</span>
           )}

@@ -37,7 +37,7 @@ describe('console: importing a file into a list', () => {
     expect(n(t, "SELECT count(*) AS n FROM subscriptions WHERE state = 'pending'")).toBe(2);
     expect(await (await consoleGet(t, s, PATH)).text()).toContain('Mail: 2 queued, 0 sent, 0 bounced, 0 complaints.');
     t.sqlite.sqlite.prepare("UPDATE imports SET mail_held_at = ?, mail_held_reason = 'bounce'").run(t.clock.now());
-    expect(await (await consoleGet(t, s, PATH)).text()).toMatch(/held since .*: its Bounce rate crossed the SES review level/);
+    expect(await (await consoleGet(t, s, PATH)).text()).toMatch(/held since .*: its bounce rate crossed the SES review level/);
   });
 
   it('suppresses with a key on every list', async () => {
