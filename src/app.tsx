@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Deps } from './deps';
 import { ApiError } from './errors';
 import { setResponseHeader } from './http/response';
-import { bodyLimit, CONSOLE_MAX_BYTES, IMPORT_PATH, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
+import { bodyLimit, CONSOLE_IMPORT_MAX_BYTES, CONSOLE_IMPORT_PATH, CONSOLE_MAX_BYTES, IMPORT_PATH, WEBHOOK_MAX_BYTES } from './middleware/body-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { consoleRoutes } from './routes/admin';
@@ -71,9 +71,17 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog());
   app.use('*', securityHeaders());
-  // Provider webhooks, the streamed import and the console's settings form have their own ceilings; everything else is small.
+  // Provider webhooks, the streamed import, the console's upload and its settings form have their own ceilings; everything else is small.
   const maxBytesFor = (path: string) =>
-    path.startsWith('/webhooks/') ? WEBHOOK_MAX_BYTES : IMPORT_PATH.test(path) ? deps.config.IMPORT_MAX_BYTES : path.startsWith('/admin/') ? CONSOLE_MAX_BYTES : undefined;
+    path.startsWith('/webhooks/')
+      ? WEBHOOK_MAX_BYTES
+      : IMPORT_PATH.test(path)
+        ? deps.config.IMPORT_MAX_BYTES
+        : CONSOLE_IMPORT_PATH.test(path)
+          ? Math.min(CONSOLE_IMPORT_MAX_BYTES, deps.config.IMPORT_MAX_BYTES)
+          : path.startsWith('/admin/')
+            ? CONSOLE_MAX_BYTES
+            : undefined;
   app.use('*', bodyLimit({ maxBytes: deps.config.MAX_BODY_BYTES, maxBytesFor, streamed: (path) => IMPORT_PATH.test(path) }));
 
   app.get('/healthz', async (c) => {

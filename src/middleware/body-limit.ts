@@ -12,6 +12,15 @@ export const IMPORT_PATH = /^\/v1\/lists\/[^/]+\/imports$/;
 /** The console's settings form: every text field of a list at its longest, percent-encoded Japanese included. */
 export const CONSOLE_MAX_BYTES = 64 * 1024;
 
+/** The console's import upload: a form post, which the CSRF check reads whole before the file is imported. */
+export const CONSOLE_IMPORT_PATH = /^\/admin\/lists\/[^/]+\/imports$/;
+
+/**
+ * A form upload is held in memory while it is imported (a Worker has 128 MB): a few MB (some
+ * 80,000 rows of `email,name`) here, larger files through the CLI, which streams them to the API.
+ */
+export const CONSOLE_IMPORT_MAX_BYTES = 4 * 1024 * 1024;
+
 export type BodyLimitOptions = {
   maxBytes: number;
   maxBytesFor?: (path: string) => number | undefined;
@@ -30,7 +39,7 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler<AppEnv> 
   const limiter = (maxSize: number) => {
     let l = limiters.get(maxSize);
     if (!l) {
-      l = honoBodyLimit({ maxSize, onError: () => { throw tooLarge(maxSize); } });
+      l = honoBodyLimit({ maxSize, onError: (c) => { throw tooLarge(maxSize, c.req.path); } });
       limiters.set(maxSize, l);
     }
     return l;
@@ -39,7 +48,7 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler<AppEnv> 
     const max = options.maxBytesFor?.(c.req.path) ?? options.maxBytes;
     const length = c.req.header('content-length');
     if (length !== undefined && !c.req.header('transfer-encoding')) {
-      if (parseInt(length, 10) > max) throw tooLarge(max);
+      if (parseInt(length, 10) > max) throw tooLarge(max, c.req.path);
       return next();
     }
     // hono's bodyLimit would buffer the whole body to count it: a streamed route counts as it reads.
@@ -48,4 +57,10 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler<AppEnv> 
   };
 }
 
-const tooLarge = (max: number) => new ApiError('payload_too_large', `The body is larger than ${max} bytes.`);
+const tooLarge = (max: number, path: string) =>
+  new ApiError(
+    'payload_too_large',
+    CONSOLE_IMPORT_PATH.test(path)
+      ? `The console takes files up to ${+(max / 1048576).toFixed(1)} MB. Import larger files with the CLI, which streams them: npx listgate import <list> <file> --mode <mode>.`
+      : `The body is larger than ${max} bytes.`,
+  );

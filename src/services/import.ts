@@ -1,4 +1,5 @@
 import type { Deps } from '../deps';
+import { audit } from '../db/queries/audit';
 import { storageFault } from '../db/errors';
 import type { ImportMode, ImportRow, List } from '../db/types';
 import { type ChunkCounts, chunkGroup, createImport, findImport, finishImport, lastScheduledImportMail, recentImports } from '../db/queries/imports';
@@ -93,8 +94,12 @@ export async function importList(deps: ImportPorts, list: List, body: ReadableSt
     errors: [],
     ...(opts.mode === 'reconfirm' ? { mails_queued: 0 } : {}),
   };
+  // A written import is audited under its actor (a key id, `cli`) once it ends; a dry run writes nothing.
   const finish = async (state: 'done' | 'failed' | 'stopped') => {
-    if (importId !== null) await finishImport(deps.db, importId, state, deps.clock.now());
+    if (importId === null) return;
+    const at = deps.clock.now();
+    await finishImport(deps.db, importId, state, at);
+    await audit(deps.db, { actor: opts.actor, action: 'list.import', target: list.slug, detail: { import: publicId, mode: opts.mode, state, rows: report.rows, imported: report.imported }, at });
   };
   try {
     let size = 250;

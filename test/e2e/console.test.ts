@@ -173,4 +173,63 @@ describe.runIf(browserAvailable)('operator console in chromium', { timeout: 240_
     expect(await page.getByRole('img', { name: /登録と確認（過去 30 日間）/ }).count()).toBe(1);
     await expectGoodPage(expect, page, 'list-ja');
   });
+
+  it('imports a file into a list (a dry run, then for real) and shows the report and the past imports', async ({ expect }) => {
+    const page = await newPage(await context());
+    await signIn(page);
+    await page.getByRole('link', { name: 'Imports' }).click();
+    await page.waitForURL(`${server.url}/admin/imports`);
+    await expectGoodPage(expect, page, 'imports-choose');
+    await page.getByRole('link', { name: '週刊ニュース' }).click();
+    await page.waitForURL(`${server.url}/admin/lists/shuukan/imports`);
+    await expectGoodPage(expect, page, 'imports');
+    const file = { name: 'mailchimp.csv', mimeType: 'text/csv', buffer: Buffer.from('Email Address,First Name\nimported1@example.com,Ada\nnot-an-address,Bob\nimported2@example.com,Cy\n') };
+    await page.getByLabel(/^confirmed:/).check();
+    await page.getByLabel(/^Consent source/).fill('Mailchimp double opt-in form');
+    await page.getByLabel(/^Dry run/).check();
+    await page.getByLabel(/^File/).setInputFiles(file);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => page.locator('#report-imported').textContent()).toBe('2');
+    expect(await page.getByRole('status').first().textContent()).toContain('Dry run: nothing was written.');
+    expect(await page.locator('.report td').first().textContent()).toBe('3');
+    expect(one<{ n: number }>("SELECT count(*) AS n FROM subscriptions WHERE email LIKE 'imported%'").n).toBe(0);
+    await expectGoodPage(expect, page, 'import-report');
+
+    await page.getByLabel(/^Dry run/).uncheck();
+    await page.getByLabel(/^File/).setInputFiles(file);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/The import is done/);
+    expect(one<{ n: number }>("SELECT count(*) AS n FROM subscriptions WHERE email LIKE 'imported%' AND state = 'confirmed'").n).toBe(2);
+    expect(await page.locator('#past-imports + .cards .card').count()).toBe(1);
+    await page.goto(`${server.url}/admin/lists/shuukan/imports?lang=ja`);
+    await expectGoodPage(expect, page, 'imports-ja');
+    await page.goto(`${server.url}/admin/lists/shuukan/imports?lang=en`);
+  });
+
+  it('makes a webhook shown once, sees it disabled and enables it again, reads its deliveries, and deletes it', async ({ expect }) => {
+    const page = await newPage(await context());
+    await signIn(page);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.waitForURL(`${server.url}/admin/webhooks`);
+    await expectGoodPage(expect, page, 'webhooks');
+    // A loopback port nothing listens on (the server runs outside production, where that is allowed): no traffic leaves the machine.
+    await page.getByLabel(/^URL/).fill('http://127.0.0.1:9/listgate-e2e');
+    await page.getByLabel('subscriber.erased').uncheck();
+    await page.getByRole('button', { name: 'Create' }).click();
+    expect(await page.locator('#new-webhook-secret').textContent()).toMatch(/^whsec_/);
+    await expectGoodPage(expect, page, 'webhook-created');
+
+    const id = one<{ id: string }>('SELECT id FROM webhooks').id;
+    server.db.prepare('UPDATE push_consumers SET disabled_at = ?, disabled_reason = ? WHERE id = ?').run(Date.now(), 'every attempt failed for 5 days', id);
+    await page.getByRole('link', { name: 'Back to the webhooks' }).click();
+    expect(await page.locator('.card').first().textContent()).toContain('Why: every attempt failed for 5 days.');
+    await expectGoodPage(expect, page, 'webhooks-disabled');
+    await page.getByRole('button', { name: 'Enable the webhook to http://127.0.0.1:9/listgate-e2e again' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('enabled again');
+    expect(await page.locator('#deliveries + p').textContent()).toBe('No deliveries yet.');
+    await expectGoodPage(expect, page, 'webhook');
+    await page.getByRole('button', { name: 'Delete the webhook to http://127.0.0.1:9/listgate-e2e' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('was deleted');
+    expect(one<{ n: number }>('SELECT count(*) AS n FROM webhooks').n).toBe(0);
+  });
 });

@@ -36,3 +36,25 @@ export function consolePost(t: TestApp, s: ConsoleSession, path: string, fields:
   const body = new URLSearchParams({ ...fields, ...(csrf === null ? {} : { _csrf: csrf }) });
   return t.app.request(path, { method: 'POST', headers, body: body.toString() }, { clientIp: '203.0.113.9' });
 }
+
+/**
+ * The console's import form as a browser posts it: multipart/form-data with the small fields first
+ * and the file last (`file: null` sends no file), the session's cookie, CSRF token and Origin.
+ */
+export function consoleUpload(
+  t: TestApp,
+  s: ConsoleSession,
+  path: string,
+  fields: Record<string, string>,
+  file: { name: string; text: string; type?: string } | null,
+  opts: { origin?: string | null; csrf?: string | null } = {},
+) {
+  const form = new FormData();
+  const csrf = opts.csrf === undefined ? s.csrf : opts.csrf;
+  if (csrf !== null) form.append('_csrf', csrf);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append('file', new File([file.text], file.name, { type: file.type ?? 'text/csv' }));
+  const origin = opts.origin === undefined ? CONSOLE_ORIGIN : opts.origin;
+  const headers: Record<string, string> = { cookie: s.cookie, ...(origin === null ? {} : { origin }) };
+  return t.app.request(path, { method: 'POST', headers, body: form }, { clientIp: '203.0.113.9' });
+}

@@ -42,6 +42,27 @@ describe('operator console on workerd', () => {
     expect((await h.request('/admin', { headers: { cookie } })).status).toBe(303);
   });
 
+  it('imports an uploaded file through the console and shows the webhooks page', async () => {
+    const h = workerHarness();
+    const cookie = (await h.request('/admin/sign-in', form({ key: env.ADMIN_TOKEN }))).headers.getSetCookie().find((c) => c.startsWith('listgate_console='))!.split(';')[0];
+    const page = await h.request('/admin/lists/newsletter/imports', { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+    const upload = new FormData();
+    upload.append('_csrf', csrf);
+    upload.append('mode', 'confirmed');
+    upload.append('consent_source', 'workerd test form');
+    upload.append('file', new File(['email,name\nworker1@example.com,One\nworker2@example.com,Two\n'], 'people.csv', { type: 'text/csv' }));
+    const res = await h.request('/admin/lists/newsletter/imports', { method: 'POST', headers: { origin: PUBLIC_URL, cookie }, body: upload });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<dd id="report-imported">2</dd>');
+    const row = await env.DB.prepare("SELECT count(*) AS n FROM subscriptions WHERE email LIKE 'worker%' AND state = 'confirmed'").first<{ n: number }>();
+    expect(row!.n).toBe(2);
+    const hooks = await h.request('/admin/webhooks', { headers: { cookie } });
+    expect(hooks.status).toBe(200);
+    expect(await hooks.text()).toContain('No webhooks yet.');
+  });
+
   it('serves the console’s script and stylesheet as static assets', async () => {
     const assets = (env as unknown as { ASSETS: Fetcher }).ASSETS;
     for (const [path, type] of [['/assets/admin.js', 'text/javascript'], ['/assets/admin.css', 'text/css']]) {

@@ -2,7 +2,7 @@ import type { Scope } from '../../db/types';
 import { type ConsoleKey, tc } from '../../i18n/console';
 import type { keyView } from '../../services/keys';
 import { utc } from './format';
-import { ConsoleLayout, type ConsoleView, Csrf, Notice, Problem } from './layout';
+import { ConsoleLayout, type ConsoleView, Csrf, Notice, Problem, SecretOnce } from './layout';
 
 export type KeyRow = ReturnType<typeof keyView>;
 const SCOPES: Scope[] = ['export', 'events', 'admin'];
@@ -84,16 +84,7 @@ export function NewKeyPage(props: { v: ConsoleView; secret: string; row: KeyRow 
   return (
     <ConsoleLayout v={props.v} title={tc(lang, 'newKey')} section="keys">
       <Notice kind="ok">{tc(lang, 'keyCreated')}</Notice>
-      <h2 id="secret-label">{tc(lang, 'keySecret')}</h2>
-      <pre class="code secret" tabindex={0} aria-labelledby="secret-label">
-        <code id="new-key-secret">{props.secret}</code>
-      </pre>
-      <p class="copy-row">
-        <button type="button" class="secondary" data-copy="new-key-secret" data-copied={tc(lang, 'copied')} hidden>
-          {tc(lang, 'copy')}
-        </button>
-        <span class="copy-status" role="status" />
-      </p>
+      <SecretOnce lang={lang} id="new-key-secret" label={tc(lang, 'keySecret')} secret={props.secret} />
       <p>
         {tc(lang, 'keyScopes')}: {props.row.scopes.join(', ')} · {tc(lang, 'keyLists')}: {props.row.lists ? props.row.lists.join(', ') : tc(lang, 'allLists')}
       </p>

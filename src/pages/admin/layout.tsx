@@ -15,7 +15,7 @@ export type ConsoleView = {
   mail?: MailHealth;
 };
 
-/** Whether the signed-in key may use pages that span lists (keys, suppressions, erasure, test mail). */
+/** Whether the signed-in key may use pages that span lists (keys, suppressions, webhooks, erasure, test mail). */
 export const unlimited = (v: ConsoleView) => !!v.session && v.session.principal.lists === null;
 
 /** The hidden CSRF field every console form carries. */
@@ -39,11 +39,30 @@ export function Problem(props: { id: string; text?: string }) {
   ) : null;
 }
 
+/** A secret shown this once (a new key, a webhook's signing secret), with a copy button (admin.js). */
+export function SecretOnce(props: { lang: Lang; id: string; label: string; secret: string }) {
+  const { lang, id } = props;
+  return (
+    <>
+      <h2 id={`${id}-label`}>{props.label}</h2>
+      <pre class="code secret" tabindex={0} aria-labelledby={`${id}-label`}>
+        <code id={id}>{props.secret}</code>
+      </pre>
+      <p class="copy-row">
+        <button type="button" class="secondary" data-copy={id} data-copied={tc(lang, 'copied')} hidden>
+          {tc(lang, 'copy')}
+        </button>
+        <span class="copy-status" role="status" />
+      </p>
+    </>
+  );
+}
+
 /**
  * Every console page: its own stylesheet and one small script (src/public, so the CSP needs no
  * inline code), a skip link, the navigation, the mail banner and the page's title as its h1.
  */
-export function ConsoleLayout(props: { v: ConsoleView; title: string; section?: 'lists' | 'lookup' | 'keys' | 'suppressions'; children?: Child }) {
+export function ConsoleLayout(props: { v: ConsoleView; title: string; section?: 'lists' | 'lookup' | 'keys' | 'suppressions' | 'imports' | 'webhooks'; children?: Child }) {
   const { v } = props;
   const t = (key: ConsoleKey, vars?: Record<string, string | number>) => tc(v.lang, key, vars);
   const other: Lang = v.lang === 'en' ? 'ja' : 'en';
@@ -104,7 +123,8 @@ function Nav(props: { v: ConsoleView; section?: string }) {
         {item('lookup', '/admin/subscribers', 'navLookup')}
         {unlimited(props.v) ? item('keys', '/admin/keys', 'navKeys') : null}
         {unlimited(props.v) ? item('suppressions', '/admin/suppressions', 'navSuppressions') : null}
-        {/* Imports and webhooks: their pages join the navigation here when those features land. */}
+        {item('imports', '/admin/imports', 'navImports')}
+        {unlimited(props.v) ? item('webhooks', '/admin/webhooks', 'navWebhooks') : null}
       </ul>
       <p class="who">
         {tc(props.v.lang, 'signedInAs', { key: who.id })}

@@ -34,7 +34,7 @@ export function ListPage(props: { v: ConsoleView; data: ListPageData }) {
   return (
     <ConsoleLayout v={v} title={list.name} section="lists">
       <p class="muted">
-        <code>{list.slug}</code> · <a href={data.hostedUrl}>{tc(lang, 'hostedPage')}</a>
+        <code>{list.slug}</code> · <a href={data.hostedUrl}>{tc(lang, 'hostedPage')}</a> · <a href={`/admin/lists/${list.slug}/imports`}>{tc(lang, 'importsLink')}</a>
       </p>
       {data.notice ? <Notice kind="ok">{data.notice}</Notice> : null}
       <section aria-labelledby="numbers">

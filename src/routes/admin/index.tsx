@@ -4,6 +4,7 @@ import { ApiError } from '../../errors';
 import { requireSession, consolePages } from '../../middleware/console-session';
 import { csrfToken, sameOrigin } from '../../middleware/csrf';
 import { consoleError } from './errors';
+import { importChooserRoutes, importRoutes } from './imports';
 import { keyRoutes } from './keys';
 import { listRoutes } from './lists';
 import { overviewRoutes } from './overview';
@@ -11,6 +12,7 @@ import { previewRoutes } from './preview';
 import { signInRoutes, signOutRoutes } from './sign-in';
 import { subscriberRoutes } from './subscribers';
 import { suppressionRoutes } from './suppressions';
+import { webhookRoutes } from './webhooks';
 
 /**
  * The operator console, mounted at /admin: server-rendered pages, one small script. Every answer
@@ -32,7 +34,9 @@ consoleRoutes.route('/lists', previewRoutes); //            GET|POST /admin/list
 consoleRoutes.route('/subscribers', subscriberRoutes); //   GET|POST /admin/subscribers, POST .../unsubscribe, .../erase
 consoleRoutes.route('/keys', keyRoutes); //                 GET|POST /admin/keys, POST /admin/keys/:id/revoke
 consoleRoutes.route('/suppressions', suppressionRoutes); // GET|POST /admin/suppressions, POST /admin/suppressions/lift
-// Imports and webhooks: their console pages mount here when those features land (see layout.tsx's navigation).
+consoleRoutes.route('/imports', importChooserRoutes); //    GET /admin/imports (which list)
+consoleRoutes.route('/lists', importRoutes); //             GET|POST /admin/lists/:list/imports (multipart upload, up to CONSOLE_IMPORT_MAX_BYTES)
+consoleRoutes.route('/webhooks', webhookRoutes); //         GET|POST /admin/webhooks, GET /admin/webhooks/:id, POST .../delete, .../enable, .../replay
 
 consoleRoutes.all('*', () => {
   throw new ApiError('not_found', 'Nothing is here.');

@@ -15,6 +15,7 @@ const changes: Array<{ name: string; path: string; fields: Record<string, string
   { name: 'erasing an address', path: '/admin/subscribers/erase', fields: { email: 'ada@example.com', confirm: 'erase' }, state: (t) => count(t, 'SELECT count(*) AS n FROM subscriptions') },
   { name: 'unsubscribing an address', path: '/admin/subscribers/unsubscribe', fields: { email: 'ada@example.com', list: 'newsletter' }, state: (t) => t.sqlite.sqlite.prepare('SELECT state FROM subscriptions').all() },
   { name: 'deleting a list', path: '/admin/lists/newsletter/delete', fields: { confirm: 'newsletter' }, state: (t) => count(t, 'SELECT count(*) AS n FROM lists') },
+  { name: 'making a webhook', path: '/admin/webhooks', fields: { url: 'https://hooks.example.com/x', 'event_subscriber.confirmed': '1' }, state: (t) => count(t, 'SELECT count(*) AS n FROM webhooks') },
   { name: 'signing out', path: '/admin/sign-out', fields: {}, state: (t) => count(t, 'SELECT count(*) AS n FROM admin_sessions') },
 ];
 
