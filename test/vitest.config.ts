@@ -10,7 +10,7 @@ export default defineConfig({
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/workers/**', 'test/**/workerd.test.ts', 'node_modules/**'],
-    globalSetup: ['test/e2e/browser-check.ts'],
+    globalSetup: ['test/support/build.ts', 'test/e2e/browser-check.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     expect: { poll: { timeout: 30_000 } },

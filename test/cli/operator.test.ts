@@ -12,39 +12,44 @@ const root = new URL('../..', import.meta.url).pathname;
 let dir: string;
 let dbPath: string;
 
-/** Runs `listgate ...` as a user would: a child process on the same database file. */
-function listgate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs `listgate ...` as a user would: a child process on the same database file, from the build
+ * (`node dist/listgate.js`, made once for the suite) or, with `fromSource`, as `npx listgate` runs
+ * it from a checkout (src/bin.js through tsx, about a second to start).
+ */
+function run(entry: 'dist/listgate.js' | 'src/bin.js', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(root, 'src/bin.js'), ...args],
+      [join(root, entry), ...args],
       { cwd: root, env: { ...process.env, DATABASE_PATH: dbPath, PUBLIC_URL: 'https://lists.example.org', LOG_LEVEL: 'silent', NODE_ENV: '' }, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
+const listgate = (...args: string[]) => run('dist/listgate.js', args);
+const fromSource = (...args: string[]) => run('src/bin.js', args);
 
 beforeAll(() => void (dir = mkdtempSync(join(tmpdir(), 'listgate-cli-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Each test gets its own database file.
 beforeEach((ctx) => void (dbPath = join(dir, `${ctx.task.id}.db`)));
 
-// Each spawn loads tsx (about a second), hence the longer timeout.
 describe('npx listgate (lists, keys, export, backup)', { timeout: 60_000 }, () => {
   it('creates, lists and shows lists; refuses bad input with exit 2 and a duplicate with exit 1', async () => {
-    const created = await listgate('lists', 'create', 'weekly', '--name', 'Weekly News', '--from', 'News <news@example.com>', '--language', 'ja');
+    const created = await fromSource('lists', 'create', 'weekly', '--name', 'Weekly News', '--from', 'News <news@example.com>', '--language', 'ja');
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('created list weekly');
-    const shown = await listgate('lists', 'show', 'weekly');
+    const shown = await fromSource('lists', 'show', 'weekly');
     expect(JSON.parse(shown.stdout)).toMatchObject({ slug: 'weekly', name: 'Weekly News', from: 'News <news@example.com>', language: 'ja' });
-    expect((await listgate('lists', 'list')).stdout).toMatch(/weekly\s+0\s+0\s+0\s+0\s+Weekly News/);
-    expect((await listgate('lists', 'create', 'weekly', '--name', 'Again')).code).toBe(1);
-    const bad = await listgate('lists', 'create', 'Bad_Slug', '--name', 'x');
+    expect((await fromSource('lists', 'list')).stdout).toMatch(/weekly\s+0\s+0\s+0\s+0\s+Weekly News/);
+    expect((await fromSource('lists', 'create', 'weekly', '--name', 'Again')).code).toBe(1);
+    const bad = await fromSource('lists', 'create', 'Bad_Slug', '--name', 'x');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not a valid slug');
-    expect((await listgate('lists', 'create', 'x', '--name', 'x', '--from', 'nope')).code).toBe(2);
-    expect((await listgate('lists', 'create', 'x')).code).toBe(2);
-    expect((await listgate('lists', 'show', 'missing')).code).toBe(1);
+    expect((await fromSource('lists', 'create', 'x', '--name', 'x', '--from', 'nope')).code).toBe(2);
+    expect((await fromSource('lists', 'create', 'x')).code).toBe(2);
+    expect((await fromSource('lists', 'show', 'missing')).code).toBe(1);
   });
 
   it('creates a key printed once and stored only as its hash, lists it, revokes it', async () => {

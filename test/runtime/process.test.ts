@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startResendImitation } from '../support/fakes/resend/node';
 import { scratch } from '../support/scratch';
 import { projectRoot, spawnServer, startNodeEntry, type ServerProcess } from '../support/server-process';
@@ -44,9 +44,7 @@ async function within(ms: number, done: () => boolean | Promise<boolean>): Promi
   }
 }
 
-beforeAll(async () => {
-  await run('npm', ['run', 'build', '--silent'], { cwd: projectRoot, timeout: 120_000 });
-}, 150_000);
+// dist/ is `npm run build`'s, made once for the suite before any file starts (test/support/build.ts).
 
 describe('the server process', { timeout: 60_000 }, () => {
   it('npm start: SIGTERM to the npm process alone stops the service within 10 s, port freed, no process left', async () => {
