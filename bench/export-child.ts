@@ -30,7 +30,7 @@ async function startRaw(): Promise<number> {
   const db = new Database(dbPath, { readonly: true });
   const stmt = db
     .prepare(
-      `SELECT s.email, s.name, s.confirmed_at, s.unsub_token
+      `SELECT s.email, s.name, s.confirmed_at, s.unsub_token, s.public_id
        FROM subscriptions s JOIN lists l ON l.id = s.list_id
        WHERE l.slug = ? AND s.state = 'confirmed' ORDER BY s.confirm_seq`,
     )
@@ -38,10 +38,10 @@ async function startRaw(): Promise<number> {
   const server = createServer(async (req, res) => {
     const slug = new URL(req.url ?? '/', 'http://x').searchParams.get('list');
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
-    let out = 'email,name,confirmed_at,unsubscribe_url\r\n';
+    let out = 'email,name,confirmed_at,unsubscribe_url,id\r\n';
     let n = 0;
-    for (const [email, name, at, token] of stmt.iterate(slug) as IterableIterator<[string, string | null, number, string]>) {
-      out += `${field(email)},${name ? field(name) : ''},${new Date(at).toISOString()},${field(`${PUBLIC_URL}/unsubscribe?token=${token}`)}\r\n`;
+    for (const [email, name, at, token, id] of stmt.iterate(slug) as IterableIterator<[string, string | null, number, string, string]>) {
+      out += `${field(email)},${name ? field(name) : ''},${new Date(at).toISOString()},${field(`${PUBLIC_URL}/unsubscribe?token=${token}`)},${field(id)}\r\n`;
       if (++n % ROWS_PER_WRITE === 0) {
         if (!res.write(out)) await once(res, 'drain');
         out = '';
