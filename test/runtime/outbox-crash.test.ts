@@ -8,6 +8,7 @@ import { outboxBatches } from '../../src/db/schema';
 import { openSqlite } from '../../src/db/sqlite';
 import { type ResendImitation, startResendImitation } from '../support/fakes/resend/node';
 import { perTest } from '../support/scratch';
+import { until } from '../support/until';
 import type { ListeningServer } from '../support/server-process';
 
 const { later, start } = perTest();
@@ -44,14 +45,6 @@ function burst(server: ListeningServer, workers: number) {
   return { accepted, refused, stop: () => void (stopped = true), done };
 }
 
-const until = async (check: () => boolean, timeoutMs: number, what: string) => {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
-
 describe('SIGKILL during a burst of signups', () => {
   it('every signup that got 202 receives exactly one mail once the server is back on the same database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'listgate-crash-'));
@@ -74,8 +67,8 @@ describe('SIGKILL during a burst of signups', () => {
 
     const first = await start(env);
     const signups = burst(first, 6);
-    await until(() => api.requests.length >= 2 && signups.accepted.length >= 150, 60_000, 'a busy outbox');
-    await until(() => api.requests.at(-1)?.outcome === 'pending', 30_000, 'a request in flight');
+    await until(() => api.requests.length >= 2 && signups.accepted.length >= 150, 'a busy outbox', 60_000);
+    await until(() => api.requests.at(-1)?.outcome === 'pending', 'a request in flight', 30_000);
     signups.stop();
     await first.kill('SIGKILL');
     const clients = await signups.done;
@@ -86,7 +79,7 @@ describe('SIGKILL during a burst of signups', () => {
     expect(accepted.length).toBeGreaterThan(mailedBeforeKill); // the restart has work left to do
 
     const second = await start(env);
-    await until(() => accepted.every((a) => api.mailsTo(a).length > 0), 60_000, 'every accepted signup to be mailed');
+    await until(() => accepted.every((a) => api.mailsTo(a).length > 0), 'every accepted signup to be mailed', 60_000);
 
     // SIGTERM stops it cleanly, after the request in flight: from here on nothing more can be sent.
     await second.kill('SIGTERM');

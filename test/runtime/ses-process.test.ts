@@ -4,6 +4,7 @@ import { startSesImitation } from '../support/fakes/ses/node';
 import { SES_TEST_CREDENTIALS } from '../support/fakes/ses/types';
 import { scratch } from '../support/scratch';
 import { startListening } from '../support/server-process';
+import { until } from '../support/until';
 
 const { dir, track } = scratch('listgate-ses');
 const ses = await startSesImitation();
@@ -11,14 +12,6 @@ afterAll(() => ses.close());
 
 const signUp = (port: number, email: string) =>
   fetch(`http://127.0.0.1:${port}/lists/newsletter/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
-
-async function until(check: () => boolean, what: string, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the Node server with MAIL_TRANSPORT=ses (a real process)', () => {
   it('mails a confirmation through SES; killed after SES took a mail but before its answer, it sends that mail again (at least once)', async () => {

@@ -2,20 +2,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startReceiver, verifyDelivery, type Receiver } from '../support/fakes/receiver';
 import { perTest, scratch } from '../support/scratch';
+import { until } from '../support/until';
 import type { ListeningServer } from '../support/server-process';
 
 const files = scratch('listgate-webhook-crash');
 const ADMIN = 'crash-admin-token-0123456789abcdef';
 
 const { later, start } = perTest();
-
-const until = async (check: () => boolean, what: string, timeoutMs = 60_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 function client(server: ListeningServer) {
   const base = `http://127.0.0.1:${server.port}`;
@@ -64,12 +57,12 @@ describe('outbound webhooks across a SIGKILL', () => {
     rx.answer({ status: 500 }, { status: 503 }, { status: 500 }, { hang: true });
     const emails = ['k1@example.com', 'k2@example.com', 'k3@example.com'];
     for (const email of emails) await api.subscribe(email);
-    await until(() => rx.received.length >= 4, 'three failed attempts and one in flight');
+    await until(() => rx.received.length >= 4, 'three failed attempts and one in flight', 60_000);
     await first.kill('SIGKILL');
     const beforeKill = rx.received.length;
 
     const second = await start(env);
-    await until(() => emails.every((e) => rx.received.slice(beforeKill).some((r) => r.json.data.email === e)), 'every address delivered after the restart');
+    await until(() => emails.every((e) => rx.received.slice(beforeKill).some((r) => r.json.data.email === e)), 'every address delivered after the restart', 60_000);
     const byAddress = idsByAddress(rx);
     expect([...byAddress.keys()].sort()).toEqual(emails);
     // One message per address: every attempt, before and after the kill, under the same id.
@@ -90,7 +83,7 @@ describe('outbound webhooks across a SIGKILL', () => {
     expect((await api.call('POST', '/v1/webhooks', { url: rx.url, events: ['subscriber.confirmed'] })).status).toBe(201);
     rx.answer({ hang: true });
     await api.subscribe('first@example.com');
-    await until(() => rx.received.length === 1, 'the delivery to hang');
+    await until(() => rx.received.length === 1, 'the delivery to hang', 60_000);
     // While that request hangs, people still sign up and confirm.
     for (const email of ['second@example.com', 'third@example.com']) await api.subscribe(email);
     expect(rx.received).toHaveLength(1);
