@@ -102,6 +102,7 @@ async function pushOne(ports: PushPorts, send: PushSender, d: PushDelivery): Pro
     return at + r.defer;
   }
   const attempt = d.attempts + 1;
+  const failure = r.error ?? `HTTP ${r.status}`;
   const base = { delivery: d, attempt, at, durationMs: r.durationMs, status: r.status, error: r.error, excerpt: r.excerpt };
   if (r.ok) {
     await recordAttempt(ports.atomic, { ...base, outcome: 'delivered' });
@@ -110,15 +111,15 @@ async function pushOne(ports: PushPorts, send: PushSender, d: PushDelivery): Pro
   const wait = retryDelayMs(attempt);
   if (wait === null) {
     await recordAttempt(ports.atomic, { ...base, outcome: 'failed' });
-    logger.warn('push message given up after its last retry', { consumer: d.consumerId, message: d.messageId, seq: d.seq, attempts: attempt, error: r.error ?? `HTTP ${r.status}` });
+    logger.warn('push message given up after its last retry', { consumer: d.consumerId, message: d.messageId, seq: d.seq, attempts: attempt, error: failure });
   } else {
     await recordAttempt(ports.atomic, { ...base, outcome: 'retrying', nextAttemptAt: at + wait });
-    logger.debug('push attempt failed; will retry', { consumer: d.consumerId, message: d.messageId, attempt, waitMs: wait, error: r.error ?? `HTTP ${r.status}` });
+    logger.debug('push attempt failed; will retry', { consumer: d.consumerId, message: d.messageId, attempt, waitMs: wait, error: failure });
   }
   const days = config.WEBHOOK_DISABLE_AFTER_DAYS;
-  const reason = `every attempt failed for ${days} days; last: ${r.error ?? `HTTP ${r.status}`}`;
+  const reason = `every attempt failed for ${days} days; last: ${failure}`;
   if (await disableIfFailingSince(db, d.consumerId, at - days * DAY_MS, at, reason)) {
-    logger.warn('webhook disabled: every attempt failed for days', { consumer: d.consumerId, days, error: r.error ?? `HTTP ${r.status}` });
+    logger.warn('push consumer disabled (a webhook or a Resend sync): every attempt failed for days', { consumer: d.consumerId, days, error: failure });
   }
   return 'failed';
 }
