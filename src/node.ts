@@ -115,7 +115,9 @@ export async function startNode(env: Record<string, string | undefined> = proces
   // The log transport's mail is the delivery itself: in development it shows the whole mail, recipient included.
   const mailLog = config.production ? jsonLogger('info', undefined, { format }) : jsonLogger('info', undefined, { format, clearAddresses: true });
   const mailer = buildMailer(config, mailLog, hashKey);
-  const ports = { config, db: sqlite.db, atomic: sqlite.atomic, mailer, clock, logger, tokens, hashKey };
+  // Signups', confirms' and unsubscribes' writes on a thread of their own (src/db/writer-thread.ts).
+  const writer = sqlite.startWriterThread((error) => logger.error('database writer thread failed', { error }));
+  const ports = { config, db: sqlite.db, atomic: writer?.atomic ?? sqlite.atomic, mailer, clock, logger, tokens, hashKey };
   const outbox = startDrainLoop(ports);
   // Outbound webhooks: their own loop over the changes feed, beside the requests, never in one.
   const resolveHost = systemResolver;
@@ -215,6 +217,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
       if (!(await pushesStopped)) await releasePushLeases(sqlite.db).catch((err) => logger.warn('webhook leases not released', { error: safeErrorText(err) }));
       webhookTransport.close();
       exportDb.close();
+      await writer?.stop();
       await checkpointer?.stop();
       sqlite.close();
       lock.release();

@@ -18,6 +18,8 @@ const MESSAGES: Array<[RegExp, StorageFault['kind'], string]> = [
   [/database or disk is full|SQLITE_FULL|exceeded maximum DB size/i, 'full', 'full'],
   [/readonly database|SQLITE_READONLY/i, 'readonly', 'readonly'],
   [/disk I\/O error|SQLITE_IOERR|Network connection lost|storage caused object to be reset/i, 'io', 'io'],
+  // src/db/writer-thread.ts: the thread that writes on Node stopped with groups in hand.
+  [/^the database writer thread stopped/, 'io', 'writer'],
 ];
 
 /** The storage fault behind `err` (drizzle wraps the driver's error as `cause`), or null. */

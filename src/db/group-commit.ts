@@ -28,12 +28,16 @@ export type GroupCommitOptions = {
   /** Called before the transaction begins and with every error (the busy gate of src/db/sqlite.ts). */
   before?: () => void;
   failed?: (err: unknown) => void;
+  /** How the flush waits for the end of the turn (default setImmediate as it is when called). */
+  nextTurn?: (flush: () => void) => unknown;
 };
 
-// Kept at load: a test's fake timers must not stop the database.
-const nextTurn = globalThis.setImmediate;
-
+/**
+ * Self-contained (it uses only its arguments and globals): src/db/writer-thread.ts runs this same
+ * function in its worker thread, from its source text.
+ */
 export function groupCommit(sqlite: Database.Database, options: GroupCommitOptions = {}): GroupCommit {
+  const nextTurn = options.nextTurn ?? globalThis.setImmediate;
   const maxMs = options.maxMs ?? 25;
   const before = options.before ?? (() => {});
   const failed = options.failed ?? (() => {});

@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { storageFault } from './errors';
 import { groupCommit } from './group-commit';
 import type { Atomic, Db } from './types';
+import { startWriterThread, writeIntent, type WriteIntent, type WriterThread } from './writer-thread';
 import * as schema from './schema';
 
 /**
@@ -35,6 +36,8 @@ export const BUSY_TIMEOUT_MS = 250;
  */
 export const PAGE_CACHE_KIB = 64 * 1024;
 const FAIL_FAST_MS = 1000;
+// Kept at load: a test's fake timers must not stop the database.
+const nextTurn = globalThis.setImmediate;
 
 export type SqliteHandle = {
   db: Db;
@@ -42,6 +45,11 @@ export type SqliteHandle = {
   sqlite: Database.Database;
   /** A separate read-only connection for long reads (exports): writes never wait on it. */
   openReader(): Database.Database;
+  /**
+   * Moves the atomic groups to a thread of their own (src/db/writer-thread.ts): the server's, not
+   * the CLI's. `atomic` above stays on this connection; use the one answered. Null for `:memory:`.
+   */
+  startWriterThread(onError?: (message: string) => void): WriterThread | null;
   close(): void;
 };
 
@@ -51,18 +59,14 @@ export function openSqlite(path: string): SqliteHandle {
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-  // Checkpoint every 10,000 WAL pages (40 MiB) instead of 1,000: a page rewritten by many small
-  // transactions (an import's chunks) is copied into the file once per checkpoint, not once per few.
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
   const gate = busyGate(sqlite);
-  cacheStatements(sqlite, gate);
+  const intent = writeIntent();
+  cacheStatements(sqlite, gate, intent);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
 
-  const group = groupCommit(sqlite, gate);
+  const group = groupCommit(sqlite, { ...gate, nextTurn });
   const atomic: Atomic = (build) => group(() => build(db as unknown as Db).map((statement) => statement.run()));
 
   return {
@@ -75,9 +79,23 @@ export function openSqlite(path: string): SqliteHandle {
       reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       return reader;
     },
+    startWriterThread(onError) {
+      if (memory) return null;
+      return startWriterThread(path, db as unknown as Db, { intent, busyTimeoutMs: BUSY_TIMEOUT_MS, failFastMs: FAIL_FAST_MS, pragmas: CONNECTION_PRAGMAS, onError });
+    },
     close: () => sqlite.close(),
   };
 }
+
+/** Every writing connection's settings (this one's and the writer thread's). */
+const CONNECTION_PRAGMAS = [
+  'synchronous = NORMAL',
+  'foreign_keys = ON',
+  `cache_size = -${PAGE_CACHE_KIB}`,
+  // Checkpoint every 10,000 WAL pages (40 MiB) instead of 1,000: a page rewritten by many small
+  // transactions (an import's chunks) is copied into the file once per checkpoint, not once per few.
+  'wal_autocheckpoint = 10000',
+];
 
 /**
  * drizzle prepares every query anew, and SQLite compiles each statement together with its
@@ -86,7 +104,7 @@ export function openSqlite(path: string): SqliteHandle {
  * A statement still being iterated is never handed out twice, and result modes that a caller may
  * have switched on (raw, pluck, expand) are reset before reuse.
  */
-function cacheStatements(sqlite: Database.Database, gate: BusyGate, max = 500) {
+function cacheStatements(sqlite: Database.Database, gate: BusyGate, intent: WriteIntent, max = 500) {
   const cache = new Map<string, Database.Statement>();
   const prepare = sqlite.prepare.bind(sqlite);
   sqlite.prepare = ((source: string) => {
@@ -95,13 +113,24 @@ function cacheStatements(sqlite: Database.Database, gate: BusyGate, max = 500) {
       if (cached.reader) cached.raw(false).pluck(false).expand(false);
       return cached;
     }
-    const statement = guarded(prepare(source), gate);
+    const statement = guarded(prepare(source), gate, sqlite, intent);
     if (!cached) {
       if (cache.size >= max) cache.delete(cache.keys().next().value!);
       cache.set(source, statement);
     }
     return statement;
   }) as typeof sqlite.prepare;
+}
+
+/**
+ * Raises the write intent; lowered after the statement (autocommit) or, when this connection is in
+ * a transaction that better-sqlite3 ends itself (`db.transaction()`), at the end of the turn.
+ */
+function claim(sqlite: Database.Database, intent: WriteIntent) {
+  if (intent.held) return;
+  intent.claim();
+  const check = () => (sqlite.open && sqlite.inTransaction ? setTimeout(check, 5) : intent.release());
+  nextTurn(check);
 }
 
 type BusyGate = { before(): void; failed(err: unknown): void };
@@ -124,19 +153,26 @@ function busyGate(sqlite: Database.Database): BusyGate {
   };
 }
 
-/** The statement's ways of running, each passing through the gate (drizzle uses run, get, all, raw()). */
-function guarded(statement: Database.Statement, gate: BusyGate): Database.Statement {
+/**
+ * The statement's ways of running, each passing through the gate (drizzle uses run, get, all, raw()).
+ * A statement that writes raises the write intent for the writer thread (src/db/writer-thread.ts)
+ * until this connection is out of its transaction again.
+ */
+function guarded(statement: Database.Statement, gate: BusyGate, sqlite: Database.Database, intent: WriteIntent): Database.Statement {
   // The class's own method, looked up per call (so an instrumented prototype is still honoured).
   const proto = Object.getPrototypeOf(statement) as Record<string, (...args: unknown[]) => unknown>;
   for (const method of ['run', 'get', 'all', 'iterate'] as const) {
     Object.defineProperty(statement, method, {
       value(...args: unknown[]) {
         gate.before();
+        if (!statement.readonly) claim(sqlite, intent);
         try {
           return proto[method].apply(statement, args);
         } catch (err) {
           gate.failed(err);
           throw err;
+        } finally {
+          if (intent.held && !sqlite.inTransaction) intent.release();
         }
       },
     });

@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { storageFault } from '../../src/db/errors';
+import { ensureDefaultList } from '../../src/db/queries/lists';
+import { confirmSignup, stateOn, unsubscribe, writeSignup, type SignupWrite } from '../../src/db/queries/subscriptions';
+import { subscriptions } from '../../src/db/schema';
+import { openSqlite, type SqliteHandle } from '../../src/db/sqlite';
+import type { WriterThread } from '../../src/db/writer-thread';
+import { scratch } from '../support/scratch';
+
+const tmp = scratch('writer-thread');
+const open: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of open.splice(0).reverse()) await close();
+});
+
+/** A migrated file with the default list, its writer thread, and the main connection beside it. */
+async function database(): Promise<{ h: SqliteHandle; writer: WriterThread; path: string; errors: string[] }> {
+  const path = join(tmp.dir(), 'list.db');
+  const h = openSqlite(path);
+  await ensureDefaultList(h.db, Date.now());
+  const errors: string[] = [];
+  const writer = h.startWriterThread((e) => errors.push(e))!;
+  open.push(async () => {
+    await writer.stop();
+    h.close();
+  });
+  return { h, writer, path, errors };
+}
+
+let n = 0;
+function signup(email: string, now = Date.now()): SignupWrite {
+  const i = n++;
+  const id = (s: string) => `${s}${i}-${now}-${Math.random().toString(36).slice(2)}`;
+  return {
+    listId: 1, email, key: email, name: null, mailboxHash: id('m'), legacyHash: id('l'), publicId: id('sub_'), provider: 'other',
+    consentHash: null, now, expiresAt: now + 86_400_000, freshSignupId: id('s'), mailSignupId: '', unsubToken: id('u_'), mailNonce: id('n'),
+    skipCooldown: false, mailAt: now, ip: '10.0.0.1', userAgent: null, source: null,
+  };
+}
+
+describe('the writer thread', () => {
+  it('writes signups, confirms and unsubscribes, answering what the main connection would', async () => {
+    const { h, writer } = await database();
+    const ports = { db: h.db, atomic: writer.atomic };
+    const writes = ['a@example.com', 'b@example.com', 'c@example.com'].map((e) => signup(e));
+    for (const w of writes) w.mailSignupId = w.freshSignupId;
+    await Promise.all(writes.map((w) => writeSignup(writer.atomic, w)));
+    // Committed (another connection sees them) by the time the promises settle.
+    const reader = new Database(h.sqlite.name, { readonly: true });
+    expect(reader.prepare("SELECT count(*) AS n FROM subscriptions WHERE state = 'pending'").get()).toEqual({ n: 3 });
+    expect(reader.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 3 });
+    reader.close();
+
+    // UPDATE ... RETURNING comes back mapped to drizzle's field names.
+    const evidence = { now: Date.now(), ip: '10.0.0.2', userAgent: 'x' };
+    expect(await confirmSignup(ports, writes[0].freshSignupId, evidence)).toEqual({ outcome: 'confirmed', listId: 1 });
+    expect(await confirmSignup(ports, writes[0].freshSignupId, evidence)).toEqual({ outcome: 'already', listId: 1 });
+    expect(await confirmSignup(ports, 'no-such-signup', evidence)).toEqual({ outcome: 'gone', listId: undefined });
+    const [row] = h.db.select({ id: subscriptions.id }).from(subscriptions).where(undefined).limit(1).all() as Array<{ id: number }>;
+    const gone = await unsubscribe(ports, { unsubToken: writes[0].unsubToken }, Date.now(), 'link');
+    expect(gone).toEqual([{ id: row.id, listId: 1 }]);
+    expect(await unsubscribe(ports, { unsubToken: writes[0].unsubToken }, Date.now(), 'link')).toEqual([]);
+    expect(await stateOn(h.db, 1, 'a@example.com')).toBe('unsubscribed');
+  });
+
+  it('rejects a failing group alone, with SQLite\'s code; the others of its turn commit', async () => {
+    const { h, writer } = await database();
+    const dup = signup('dup@example.com');
+    const clash = { ...signup('other@example.com'), publicId: dup.publicId };
+    const results = await Promise.allSettled([writeSignup(writer.atomic, dup), writeSignup(writer.atomic, clash), writeSignup(writer.atomic, signup('ok@example.com'))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const err = (results[1] as PromiseRejectedResult).reason as { code?: string; message: string };
+    expect(err.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(err.message).toMatch(/UNIQUE constraint failed: subscriptions.public_id/);
+    expect(await stateOn(h.db, 1, 'ok@example.com')).toBe('pending');
+    expect(await stateOn(h.db, 1, 'other@example.com')).toBeUndefined();
+  });
+
+  it('answers a held lock as a storage fault after the busy timeout, while this thread stays free', async () => {
+    const { writer, path } = await database();
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 10);
+      const started = performance.now();
+      const err = await writeSignup(writer.atomic, signup('held@example.com')).then(() => null, (e: unknown) => e);
+      clearInterval(ticking);
+      expect(storageFault(err)).toEqual({ kind: 'busy', code: 'SQLITE_BUSY' });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+      // The wait happened in the writer's thread: this event loop went on (a timer every 10 ms).
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+  });
+
+  it('lets a write of the main connection go first instead of failing on its lock', async () => {
+    const { h, writer } = await database();
+    // The main connection takes the write lock and keeps it past the writer's busy timeout (250 ms).
+    h.sqlite.prepare('BEGIN IMMEDIATE').run();
+    const written = writeSignup(writer.atomic, signup('after@example.com')).then(() => performance.now());
+    await new Promise((r) => setTimeout(r, 600));
+    const committed = performance.now();
+    h.sqlite.prepare('COMMIT').run();
+    // The thread waited for the main connection rather than timing out on the lock.
+    expect(await written).toBeGreaterThanOrEqual(committed);
+    expect(await stateOn(h.db, 1, 'after@example.com')).toBe('pending');
+  });
+
+  it('commits and answers every group handed over before stop()', async () => {
+    const { h, writer } = await database();
+    const answers = Array.from({ length: 20 }, (_, i) => writeSignup(writer.atomic, signup(`s${i}@example.com`)));
+    await writer.stop();
+    await expect(Promise.all(answers)).resolves.toHaveLength(20);
+    expect(h.sqlite.prepare("SELECT count(*) AS n FROM subscriptions WHERE state = 'pending'").get()).toEqual({ n: 20 });
+    // A group after stop() is refused, never lost silently.
+    await expect(writeSignup(writer.atomic, signup('late@example.com'))).rejects.toThrow(/writer thread stopped/);
+  });
+});
