@@ -27,8 +27,13 @@ import type { Atomic, AtomicStatement, Db } from './types';
  */
 export type WriterThread = { atomic: Atomic; stop(): Promise<void> };
 
-/** One statement as it travels: SQL, bound values, how it runs ('get'/'all' with `raw`: arrays, mapped here). */
-type WireStatement = [sql: string, params: unknown[], mode: 'run' | 'get' | 'all', raw: boolean];
+/**
+ * One statement as it travels: its SQL (the number of a text sent before, or the text itself), bound
+ * values, how it runs ('get'/'all' with `raw`: arrays, mapped here).
+ */
+type WireStatement = [sql: number | string, params: unknown[], mode: 'run' | 'get' | 'all', raw: boolean];
+/** What this side posts: new SQL texts with their numbers, then the groups. */
+type Batch = { define: Array<[number, string]>; groups: Array<[number, WireStatement[]]> };
 type WireError = { message: string; code?: string; name?: string };
 type Reply = [id: number, ok: boolean, payload: unknown];
 
@@ -86,15 +91,47 @@ type Prepared = BoundStatement['prepared'] & {
   joinsNotNullableMap?: Record<string, boolean>;
 };
 
-function toWire(statement: AtomicStatement): WireStatement {
+/**
+ * Numbers for SQL texts, so that a hot statement crosses to the thread as a number instead of its
+ * kilobyte or two of text (copied, then hashed to find its prepared statement, on every signup).
+ * Bounded: past MAX_NAMED_TEXTS, new texts travel as text (builders can make many, say with IN lists).
+ */
+const MAX_NAMED_TEXTS = 1000;
+function sqlNames() {
+  const ids = new Map<string, number>();
+  let define: Array<[number, string]> = [];
+  return {
+    name(sql: string): number | string {
+      let id = ids.get(sql);
+      if (id === undefined) {
+        if (ids.size >= MAX_NAMED_TEXTS) return sql;
+        ids.set(sql, (id = ids.size + 1));
+        define.push([id, sql]);
+      }
+      return id;
+    },
+    /** The texts the thread has not been told of yet. */
+    take() {
+      const taken = define;
+      define = [];
+      return taken;
+    },
+    /** A new thread knows none of them. */
+    forget() {
+      define = [...ids].map(([sql, id]) => [id, sql]);
+    },
+  };
+}
+
+function toWire(statement: AtomicStatement, name: (sql: string) => number | string): WireStatement {
   if (isBound(statement)) {
     const prepared = statement.prepared as Prepared;
     const query = prepared.getQuery();
     const mapped = statement.mode !== 'run' && Boolean(prepared.fields || prepared.customResultMapper);
-    return [query.sql, fillPlaceholders(query.params, statement.values), statement.mode, mapped];
+    return [name(query.sql), fillPlaceholders(query.params, statement.values), statement.mode, mapped];
   }
   const query = (statement as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
-  return [query.sql, query.params, 'run', false];
+  return [name(query.sql), query.params, 'run', false];
 }
 
 /** What drizzle's prepared query would have answered for these rows (its get/all on better-sqlite3). */
@@ -133,12 +170,18 @@ function writerProgram(require: (id: string) => unknown, commitGroups: typeof gr
   const db = new Database(path, { fileMustExist: true });
   for (const pragma of pragmas) db.pragma(pragma);
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  const statements = new Map<string, import('better-sqlite3').Statement>();
-  const prepare = (source: string) => {
-    let statement = statements.get(source);
+  const texts = new Map<number, string>();
+  const statements = new Map<number | string, import('better-sqlite3').Statement>();
+  const prepare = (sql: number | string) => {
+    let statement = statements.get(sql);
     if (!statement) {
-      if (statements.size >= 500) statements.delete(statements.keys().next().value as string);
-      statements.set(source, (statement = db.prepare(source)));
+      // Texts sent as text are many and short-lived: only the last 500 stay prepared.
+      if (typeof sql === 'string' && statements.size >= 500 + texts.size) {
+        for (const key of statements.keys()) if (typeof key === 'string' && statements.delete(key)) break;
+      }
+      const source = typeof sql === 'string' ? sql : texts.get(sql);
+      if (source === undefined) throw new Error(`statement ${sql} was never defined`);
+      statements.set(sql, (statement = db.prepare(source)));
     }
     return statement;
   };
@@ -184,13 +227,14 @@ function writerProgram(require: (id: string) => unknown, commitGroups: typeof gr
     db.close();
     parentPort!.close();
   };
-  parentPort!.on('message', (message: Array<[number, WireStatement[]]> | 'stop') => {
+  parentPort!.on('message', (message: Batch | 'stop') => {
     if (message === 'stop') {
       stopping = true;
       finishIfStopped();
       return;
     }
-    for (const [id, members] of message) {
+    for (const [id, text] of message.define) texts.set(id, text);
+    for (const [id, members] of message.groups) {
       open++;
       group(() => run(members)).then(
         (results) => reply([id, true, results]),
@@ -217,6 +261,8 @@ export function startWriterThread(
   let nextId = 1;
   let outgoing: Array<[number, WireStatement[]]> = [];
   let stopping = false;
+  const names = sqlNames();
+  const name = (sql: string) => names.name(sql);
 
   /** A thread and its connection; should it die, what it held is refused (503) and the next group starts another. */
   const spawn = () => {
@@ -233,6 +279,7 @@ export function startWriterThread(
       },
     });
     worker.unref();
+    names.forget();
     worker.on('message', (batch: Reply[]) => {
       for (const [id, ok, payload] of batch) {
         const w = waiting.get(id);
@@ -269,7 +316,8 @@ export function startWriterThread(
     if (outgoing.length === 0) return;
     const batch = outgoing;
     outgoing = [];
-    (thread ??= spawn()).worker.postMessage(batch);
+    const worker = (thread ??= spawn()).worker;
+    worker.postMessage({ define: names.take(), groups: batch } satisfies Batch);
   };
 
   const atomic: Atomic = (build) => {
@@ -278,7 +326,7 @@ export function startWriterThread(
     let wire: WireStatement[];
     try {
       statements = build(db);
-      wire = statements.map(toWire);
+      wire = statements.map((statement) => toWire(statement, name));
     } catch (err) {
       return Promise.reject(err);
     }
