@@ -113,11 +113,12 @@ export const subscriptions = sqliteTable(
     index('subscriptions_mailbox').on(t.mailboxHash),
     index('subscriptions_export').on(t.listId, t.state, t.confirmSeq),
     // confirmSignup takes max(confirm_seq) + 1: without this index, a scan of every subscription per confirm.
-    index('subscriptions_confirm_seq').on(t.confirmSeq),
-    index('subscriptions_key').on(t.key),
+    // Partial: only confirmed (and once-confirmed) rows carry a seq, so a signup adds no entry.
+    index('subscriptions_confirm_seq').on(t.confirmSeq).where(sql`${t.confirmSeq} IS NOT NULL`),
     index('subscriptions_pending_expiry').on(t.state, t.expiresAt),
     index('subscriptions_pending_mail').on(t.state, t.firstMailAt),
-    index('subscriptions_import').on(t.importId),
+    // Partial: signups from forms (nearly every row) carry no import and add no entry.
+    index('subscriptions_import').on(t.importId).where(sql`${t.importId} IS NOT NULL`),
   ],
 );
 

@@ -4,7 +4,7 @@ import type { Db, ImportMode, ImportRow } from '../types';
 import { bound, preparedPerDb } from '../prepared';
 import { addresses, changes, imports, outbox, subscriptions, suppressions } from '../schema';
 import { queuedMailColumns } from './outbox';
-import { MAIL_COOLDOWN_MS, MAIL_WINDOW_MS } from './subscriptions';
+import { MAIL_COOLDOWN_MS, MAIL_WINDOW_MS, topSeq } from './subscriptions';
 
 /**
  * An import's chunk travels as one JSON array bound to one parameter and read with `json_each`:
@@ -100,7 +100,7 @@ const insertRows = (db: Db, state: 'confirmed' | 'pending') => {
           // The same counter as the feed (see confirmSignup), computed once per statement, one step per row.
           confirmSeq: sql`${
             confirmed
-              ? sql`max((SELECT coalesce(max(${subscriptions.confirmSeq}), 0) FROM ${subscriptions}), (SELECT coalesce(max(${changes.seq}), 0) FROM ${changes})) + 1 + j.key`
+              ? sql`${topSeq} + 1 + j.key`
               : sql`NULL`
           }`.as('confirm_seq'),
           unsubscribedAt: sql`NULL`.as('unsubscribed_at'),

@@ -203,6 +203,12 @@ export async function writeSignup(atomic: Atomic, w: SignupWrite): Promise<void>
   await atomic((db) => signupStatements(db).map((statement) => bound(statement, values)));
 }
 
+/**
+ * The highest seq handed out so far, of a confirmation or of the changes feed (one counter for both).
+ * `IS NOT NULL` lets SQLite read it from the partial subscriptions_confirm_seq index (one step).
+ */
+export const topSeq = sql`max((SELECT coalesce(max(${subscriptions.confirmSeq}), 0) FROM ${subscriptions} WHERE ${subscriptions.confirmSeq} IS NOT NULL), (SELECT coalesce(max(${changes.seq}), 0) FROM ${changes}))`;
+
 export type ConfirmOutcome = 'confirmed' | 'already' | 'gone';
 
 const confirmQueries = preparedPerDb((db) => ({
@@ -213,7 +219,7 @@ const confirmQueries = preparedPerDb((db) => ({
       confirmedAt: sql`${sql.placeholder('now')}`,
       // Never reused, even after the newest confirmation is erased or signs up again: the changes
       // feed only grows (erasure scrubs its rows, never deletes them), so its top seq is a floor.
-      confirmSeq: sql`max((SELECT coalesce(max(${subscriptions.confirmSeq}), 0) FROM ${subscriptions}), (SELECT coalesce(max(${changes.seq}), 0) FROM ${changes})) + 1`,
+      confirmSeq: sql`${topSeq} + 1`,
       confirmIp: sql`${sql.placeholder('ip')}`,
       confirmUserAgent: sql`${sql.placeholder('userAgent')}`,
       updatedAt: sql`${sql.placeholder('now')}`,
@@ -281,7 +287,15 @@ export async function unsubscribe(ports: { db: Db; atomic: Atomic }, target: Uns
   return ports.db
     .update(subscriptions)
     .set(unsubscribeSet(now, source))
-    .where(and(eq(subscriptions.key, target.key), target.listId === undefined ? undefined : eq(subscriptions.listId, target.listId), inArray(subscriptions.state, ['pending', 'confirmed'])))
+    .where(
+      and(
+        // Every list named (all of them when none is) and `+state` kept out of the index choice, so
+        // the (list, key) index finds the rows (not the export index, a scan of a list's confirmed).
+        target.listId === undefined ? inArray(subscriptions.listId, ports.db.select({ id: lists.id }).from(lists)) : eq(subscriptions.listId, target.listId),
+        eq(subscriptions.key, target.key),
+        inArray(sql`+${subscriptions.state}`, ['pending', 'confirmed']),
+      ),
+    )
     .returning({ id: subscriptions.id, listId: subscriptions.listId })
     .all();
 }
