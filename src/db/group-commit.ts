@@ -25,7 +25,7 @@ type Member = { work: () => unknown; resolve: (value: never) => void; reject: (e
 export type GroupCommitOptions = {
   /** How long one transaction may take members (default 25 ms). */
   maxMs?: number;
-  /** Called before the transaction begins and with every error (the busy gate of src/db/sqlite.ts). */
+  /** Called before the transaction begins and with every error (a busyGate, below). */
   before?: () => void;
   failed?: (err: unknown) => void;
   /** How the flush waits for the end of the turn (default setImmediate as it is when called). */
@@ -129,4 +129,30 @@ export function groupCommit(sqlite: Database.Database, options: GroupCommitOptio
       queue.push({ work, resolve: resolve as (value: never) => void, reject });
       schedule();
     });
+}
+
+export type BusyGate = { before(): void; failed(err: unknown): void };
+
+/**
+ * The busy gate of one connection: waits for another connection's write lock at most
+ * `busyTimeoutMs`, and once such a wait has run out, fails at once (SQLITE_BUSY, answered 503 with
+ * Retry-After) for `failFastMs`, instead of every statement waiting in turn. Self-contained like
+ * groupCommit: the writer thread runs it from its source text too.
+ */
+export function busyGate(sqlite: Database.Database, options: { busyTimeoutMs: number; failFastMs: number }): BusyGate {
+  let failFastUntil = 0;
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+  return {
+    before() {
+      if (failFastUntil === 0 || Date.now() < failFastUntil) return;
+      failFastUntil = 0;
+      sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+    },
+    failed(err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (failFastUntil !== 0 || typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return;
+      failFastUntil = Date.now() + options.failFastMs;
+      sqlite.pragma('busy_timeout = 0');
+    },
+  };
 }

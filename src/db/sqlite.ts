@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { storageFault } from './errors';
-import { groupCommit } from './group-commit';
+import { busyGate, groupCommit, type BusyGate } from './group-commit';
 import type { Atomic, Db } from './types';
 import { startWriterThread, writeIntent, type WriteIntent, type WriterThread } from './writer-thread';
 import * as schema from './schema';
@@ -60,7 +59,7 @@ export function openSqlite(path: string): SqliteHandle {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
-  const gate = busyGate(sqlite);
+  const gate = busyGate(sqlite, { busyTimeoutMs: BUSY_TIMEOUT_MS, failFastMs: FAIL_FAST_MS });
   const intent = writeIntent();
   cacheStatements(sqlite, gate, intent);
   const db = drizzle(sqlite, { schema });
@@ -131,26 +130,6 @@ function claim(sqlite: Database.Database, intent: WriteIntent) {
   intent.claim();
   const check = () => (sqlite.open && sqlite.inTransaction ? setTimeout(check, 5) : intent.release());
   nextTurn(check);
-}
-
-type BusyGate = { before(): void; failed(err: unknown): void };
-
-/** The short busy timeout, and the second of failing fast after a wait ran out (BUSY_TIMEOUT_MS). */
-function busyGate(sqlite: Database.Database): BusyGate {
-  let failFastUntil = 0;
-  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  return {
-    before() {
-      if (failFastUntil === 0 || Date.now() < failFastUntil) return;
-      failFastUntil = 0;
-      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    },
-    failed(err) {
-      if (failFastUntil !== 0 || storageFault(err)?.kind !== 'busy') return;
-      failFastUntil = Date.now() + FAIL_FAST_MS;
-      sqlite.pragma('busy_timeout = 0');
-    },
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as drizzleOrm from 'drizzle-orm';
-import { groupCommit } from './group-commit';
+import { busyGate, groupCommit } from './group-commit';
 import { isBound, type BoundStatement } from './prepared';
 import type { Atomic, AtomicStatement, Db } from './types';
 
@@ -25,7 +25,12 @@ import type { Atomic, AtomicStatement, Db } from './types';
  *
  * Only for a file: an in-memory database (tests, `:memory:`) keeps its writes on the main connection.
  */
-export type WriterThread = { atomic: Atomic; stop(): Promise<void> };
+export type WriterThread = {
+  atomic: Atomic;
+  stop(): Promise<void>;
+  /** Ends the thread at once, as a crash would (what it held is refused; the next group starts another). For tests. */
+  kill(): Promise<void>;
+};
 
 /**
  * One statement as it travels: its SQL (the number of a text sent before, or the text itself), bound
@@ -156,7 +161,7 @@ function fromWireError(e: WireError): Error {
  * The thread's program, run from its source text (so the build needs no second file): plain
  * JavaScript once types are erased, using nothing but its arguments and the thread's globals.
  */
-function writerProgram(require: (id: string) => unknown, commitGroups: typeof groupCommit) {
+function writerProgram(require: (id: string) => unknown, commitGroups: typeof groupCommit, gateOf: typeof busyGate) {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const Database = require(workerData.driver) as typeof import('better-sqlite3');
   const { path, flag, busyTimeoutMs, failFastMs, waitForMainMs, pragmas } = workerData as {
@@ -169,7 +174,7 @@ function writerProgram(require: (id: string) => unknown, commitGroups: typeof gr
   };
   const db = new Database(path, { fileMustExist: true });
   for (const pragma of pragmas) db.pragma(pragma);
-  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  const gate = gateOf(db, { busyTimeoutMs, failFastMs });
   const texts = new Map<number, string>();
   const statements = new Map<number | string, import('better-sqlite3').Statement>();
   const prepare = (sql: number | string) => {
@@ -185,23 +190,14 @@ function writerProgram(require: (id: string) => unknown, commitGroups: typeof gr
     }
     return statement;
   };
-  // The busy gate of src/db/sqlite.ts: once a wait for another process's lock ran out, fail at once for a while.
-  let failFastUntil = 0;
   const group = commitGroups(db, {
     before() {
       // The main connection wants to write: let it go first.
       const start = Date.now();
       while (Atomics.load(flag, 0) === 1 && Date.now() - start < waitForMainMs) Atomics.wait(flag, 0, 1, 10);
-      if (failFastUntil === 0 || Date.now() < failFastUntil) return;
-      failFastUntil = 0;
-      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      gate.before();
     },
-    failed(err) {
-      const code = (err as { code?: unknown }).code;
-      if (failFastUntil !== 0 || typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return;
-      failFastUntil = Date.now() + failFastMs;
-      db.pragma('busy_timeout = 0');
-    },
+    failed: gate.failed,
   });
   const run = (members: WireStatement[]) =>
     members.map(([source, params, mode, raw]) => {
@@ -255,7 +251,7 @@ export function startWriterThread(
 ): WriterThread {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   // esbuild (tsx) may wrap named functions in __name(); the thread has no such helper of its own.
-  const source = `const __name = (f) => f;\n(${writerProgram.toString()})(require, ${groupCommit.toString()});`;
+  const source = `const __name = (f) => f;\n(${writerProgram.toString()})(require, ${groupCommit.toString()}, ${busyGate.toString()});`;
   type Waiting = { statements: AtomicStatement[]; resolve: (results: unknown[]) => void; reject: (err: unknown) => void };
   const waiting = new Map<number, Waiting>();
   let nextId = 1;
@@ -340,6 +336,12 @@ export function startWriterThread(
 
   return {
     atomic,
+    async kill() {
+      const current = thread;
+      if (!current) return;
+      await current.worker.terminate();
+      await current.exited;
+    },
     /** Lets every group already handed over commit and answer, then closes the thread's connection. */
     async stop() {
       flush();

@@ -120,4 +120,25 @@ describe('the writer thread', () => {
     // A group after stop() is refused, never lost silently.
     await expect(writeSignup(writer.atomic, signup('late@example.com'))).rejects.toThrow(/writer thread stopped/);
   });
+
+  it('refuses what a dead thread held as a storage fault, and the next group starts a new thread that writes', async () => {
+    const { h, writer, errors } = await database();
+    // The first thread has named the signup's statements by number; the next must be told them again.
+    await writeSignup(writer.atomic, signup('before@example.com'));
+    const held = writeSignup(writer.atomic, signup('held@example.com'));
+    const killed = writer.kill();
+    const err = await held.then(() => null, (e: unknown) => e);
+    await killed;
+    // Either it was refused (503 to its request) or it committed before the thread died: never lost silently.
+    if (err) expect(storageFault(err)?.kind).toBe('io');
+    expect(await stateOn(h.db, 1, 'held@example.com')).toBe(err ? undefined : 'pending');
+    expect(errors.join('\n')).toMatch(/writer/i);
+
+    await writeSignup(writer.atomic, signup('after@example.com'));
+    expect(await stateOn(h.db, 1, 'after@example.com')).toBe('pending');
+    const confirm = signup('after2@example.com');
+    confirm.mailSignupId = confirm.freshSignupId;
+    await writeSignup(writer.atomic, confirm);
+    expect(await confirmSignup({ db: h.db, atomic: writer.atomic }, confirm.freshSignupId, { now: Date.now(), ip: '10.0.0.3', userAgent: null })).toEqual({ outcome: 'confirmed', listId: 1 });
+  });
 });
