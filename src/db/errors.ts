@@ -5,8 +5,11 @@
  */
 export type StorageFault = { kind: 'busy' | 'full' | 'readonly' | 'io'; code: string };
 
+/** The driver's codes for "another connection holds the lock" (also what a busy gate waits out). */
+export const BUSY_CODES = /^SQLITE_(BUSY|LOCKED)/;
+
 const SQLITE_CODES: Array<[RegExp, StorageFault['kind']]> = [
-  [/^SQLITE_(BUSY|LOCKED)/, 'busy'],
+  [BUSY_CODES, 'busy'],
   [/^SQLITE_FULL/, 'full'],
   [/^SQLITE_READONLY/, 'readonly'],
   [/^SQLITE_(IOERR|CANTOPEN|PROTOCOL)/, 'io'],

@@ -136,10 +136,11 @@ export type BusyGate = { before(): void; failed(err: unknown): void };
 /**
  * The busy gate of one connection: waits for another connection's write lock at most
  * `busyTimeoutMs`, and once such a wait has run out, fails at once (SQLITE_BUSY, answered 503 with
- * Retry-After) for `failFastMs`, instead of every statement waiting in turn. Self-contained like
+ * Retry-After) for `failFastMs`, instead of every statement waiting in turn. `busyCodes` is
+ * src/db/errors.ts's BUSY_CODES (passed in, so that this stays self-contained). Self-contained like
  * groupCommit: the writer thread runs it from its source text too.
  */
-export function busyGate(sqlite: Database.Database, options: { busyTimeoutMs: number; failFastMs: number }): BusyGate {
+export function busyGate(sqlite: Database.Database, options: { busyTimeoutMs: number; failFastMs: number; busyCodes: RegExp }): BusyGate {
   let failFastUntil = 0;
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   return {
@@ -150,7 +151,7 @@ export function busyGate(sqlite: Database.Database, options: { busyTimeoutMs: nu
     },
     failed(err) {
       const code = (err as { code?: unknown } | null)?.code;
-      if (failFastUntil !== 0 || typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED)/.test(code)) return;
+      if (failFastUntil !== 0 || typeof code !== 'string' || !options.busyCodes.test(code)) return;
       failFastUntil = Date.now() + options.failFastMs;
       sqlite.pragma('busy_timeout = 0');
     },

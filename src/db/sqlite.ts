@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { BUSY_CODES } from './errors';
 import { busyGate, groupCommit, type BusyGate } from './group-commit';
 import type { Atomic, Db } from './types';
 import { startWriterThread, writeIntent, type WriteIntent, type WriterThread } from './writer-thread';
@@ -59,7 +60,7 @@ export function openSqlite(path: string): SqliteHandle {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   for (const pragma of CONNECTION_PRAGMAS) sqlite.pragma(pragma);
-  const gate = busyGate(sqlite, { busyTimeoutMs: BUSY_TIMEOUT_MS, failFastMs: FAIL_FAST_MS });
+  const gate = busyGate(sqlite, { busyTimeoutMs: BUSY_TIMEOUT_MS, failFastMs: FAIL_FAST_MS, busyCodes: BUSY_CODES });
   const intent = writeIntent();
   cacheStatements(sqlite, gate, intent);
   const db = drizzle(sqlite, { schema });

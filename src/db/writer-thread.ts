@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as drizzleOrm from 'drizzle-orm';
+import { BUSY_CODES } from './errors';
 import { busyGate, groupCommit } from './group-commit';
 import { isBound, type BoundStatement } from './prepared';
 import type { Atomic, AtomicStatement, Db } from './types';
@@ -164,17 +165,18 @@ function fromWireError(e: WireError): Error {
 function writerProgram(require: (id: string) => unknown, commitGroups: typeof groupCommit, gateOf: typeof busyGate) {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const Database = require(workerData.driver) as typeof import('better-sqlite3');
-  const { path, flag, busyTimeoutMs, failFastMs, waitForMainMs, pragmas } = workerData as {
+  const { path, flag, busyTimeoutMs, failFastMs, busyCodes, waitForMainMs, pragmas } = workerData as {
     path: string;
     flag: Int32Array;
     busyTimeoutMs: number;
     failFastMs: number;
+    busyCodes: RegExp;
     waitForMainMs: number;
     pragmas: string[];
   };
   const db = new Database(path, { fileMustExist: true });
   for (const pragma of pragmas) db.pragma(pragma);
-  const gate = gateOf(db, { busyTimeoutMs, failFastMs });
+  const gate = gateOf(db, { busyTimeoutMs, failFastMs, busyCodes });
   const texts = new Map<number, string>();
   const statements = new Map<number | string, import('better-sqlite3').Statement>();
   const prepare = (sql: number | string) => {
@@ -270,6 +272,7 @@ export function startWriterThread(
         flag: options.intent.flag,
         busyTimeoutMs: options.busyTimeoutMs,
         failFastMs: options.failFastMs,
+        busyCodes: BUSY_CODES,
         waitForMainMs: WAIT_FOR_MAIN_MS,
         pragmas: options.pragmas,
       },

@@ -92,6 +92,11 @@ describe('the writer thread', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(200);
       // The wait happened in the writer's thread: this event loop went on (a timer every 10 ms).
       expect(ticks).toBeGreaterThanOrEqual(10);
+      // Once a wait ran out, the thread's busy gate fails the next group at once instead of waiting again.
+      const again = performance.now();
+      const second = await writeSignup(writer.atomic, signup('held2@example.com')).then(() => null, (e: unknown) => e);
+      expect(storageFault(second)?.kind).toBe('busy');
+      expect(performance.now() - again).toBeLessThan(150);
     } finally {
       other.prepare('ROLLBACK').run();
       other.close();
