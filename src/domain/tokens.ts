@@ -1,5 +1,6 @@
-import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { base64url, hex } from './ids';
+import { createHmac } from 'node:crypto';
+import { UnsecuredJWT, base64url as b64url, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { base64url, hex, safeEqual } from './ids';
 
 export type TokenPurpose = 'confirm' | 'not_me';
 
@@ -61,24 +62,33 @@ function claimsOf(payload: JWTPayload, purpose: TokenPurpose): TokenClaims | nul
 }
 
 /**
+ * The HS256 signature of `signingInput` (base64url). From node:crypto (Node, and Workers through
+ * nodejs_compat), which answers synchronously: jose signs and verifies through Web Crypto, whose
+ * every call is a job on the thread pool; that cost 40 µs of CPU against 7 µs per signature and was
+ * a fifth of a confirm's event-loop time (bench/RESULTS.md, round 5). The bytes are those jose
+ * writes (test/unit/tokens.test.ts holds them against jose's SignJWT and jwtVerify).
+ */
+const hs256 = (key: Uint8Array, signingInput: string) => createHmac('sha256', key).update(signingInput).digest('base64url');
+
+/** Compact-JWS part of a JSON value, as jose encodes it. */
+const part = (value: object) => b64url.encode(JSON.stringify(value));
+
+/**
  * HS256 tokens with a `kid` header. `previous` still verifies (key rotation) but never signs.
  * Algorithms are pinned to HS256, so `none` and RS/HS confusion are refused.
  */
 export async function createTokens(opts: { secret: string; previous?: string; now: () => number }): Promise<Tokens> {
   const enc = new TextEncoder();
-  // Imported once: handed raw bytes, jose would import the key again on every sign and verify.
-  const hmacKey = (raw: Uint8Array) =>
-    crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-  const keys = new Map<string, CryptoKey>();
+  const keys = new Map<string, Uint8Array>();
   const load = async (secret: string) => {
     const raw = enc.encode(secret);
-    const key = await hmacKey(raw);
     const ids = await keyIds(raw);
-    keys.set(ids.short, key).set(ids.legacy, key);
-    return { key, kid: ids.short };
+    keys.set(ids.short, raw).set(ids.legacy, raw);
+    return { key: raw, kid: ids.short };
   };
   if (opts.previous) await load(opts.previous);
   const current = await load(opts.secret);
+  const header = part({ alg: 'HS256', kid: current.kid });
 
   return {
     async sign(claims, ttlSeconds, signOpts = {}) {
@@ -87,31 +97,37 @@ export async function createTokens(opts: { secret: string; previous?: string; no
       if (signOpts.expiresAt !== undefined) exp = Math.max(nowSeconds + 1, Math.min(exp, Math.floor(signOpts.expiresAt / 1000)));
       const subject = claims.purpose === 'not_me' && claims.address ? hexToBase64url(claims.address) : claims.signup;
       if (!subject) throw new Error(`a ${claims.purpose} token needs ${claims.purpose === 'not_me' ? 'the mailbox hash' : 'the signup id'}`);
-      return new SignJWT({ l: claims.list, p: PURPOSE_CODE[claims.purpose] })
-        .setProtectedHeader({ alg: 'HS256', kid: current.kid })
-        .setSubject(subject)
-        .setExpirationTime(exp)
-        .sign(current.key);
+      const signingInput = `${header}.${part({ l: claims.list, p: PURPOSE_CODE[claims.purpose], sub: subject, exp })}`;
+      return `${signingInput}.${hs256(current.key, signingInput)}`;
     },
 
     async verify(token, purpose) {
       if (typeof token !== 'string' || token.length > 2048 || !JWT_SHAPE.test(token)) return { ok: false, reason: 'malformed' };
       let kid: string | undefined;
       try {
-        const header = decodeProtectedHeader(token);
-        if (header.alg !== 'HS256') return { ok: false, reason: 'invalid' };
-        kid = header.kid;
+        const h = decodeProtectedHeader(token);
+        // No extensions: jose would refuse unknown `crit` ones, and `b64: false` payloads in a JWT.
+        if (h.alg !== 'HS256' || h.crit !== undefined || h.b64 !== undefined) return { ok: false, reason: 'invalid' };
+        kid = h.kid;
       } catch {
         return { ok: false, reason: 'malformed' };
       }
       const key = kid ? keys.get(kid) : undefined;
       if (!key) return { ok: false, reason: 'invalid' };
+      const dot = token.lastIndexOf('.');
+      // The canonical encoding only, compared in constant time.
+      if (!safeEqual(hs256(key, token.slice(0, dot)), token.slice(dot + 1))) return { ok: false, reason: 'invalid' };
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(opts.now()), clockTolerance: 0, requiredClaims: ['exp', 'sub'] });
+        // The signature checked out; jose checks the claims (exp, nbf, iat, required ones) exactly as
+        // its jwtVerify does, handed the payload under an alg "none" header of our own making.
+        const { payload } = UnsecuredJWT.decode(`${NONE_HEADER}.${token.slice(token.indexOf('.') + 1, dot)}.`, {
+          currentDate: new Date(opts.now()),
+          clockTolerance: 0,
+          requiredClaims: ['exp', 'sub'],
+        });
         const claims = claimsOf(payload, purpose);
         return claims ? { ok: true, claims, expiresAt: (payload.exp as number) * 1000 } : { ok: false, reason: 'invalid' };
       } catch (err) {
-        // Only a token whose signature checked out can be "expired"; jose verifies the signature first.
         if (err instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
         if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return { ok: false, reason: 'malformed' };
         return { ok: false, reason: 'invalid' };
@@ -119,3 +135,5 @@ export async function createTokens(opts: { secret: string; previous?: string; no
     },
   };
 }
+
+const NONE_HEADER = part({ alg: 'none' });

@@ -1,4 +1,4 @@
-import { SignJWT, decodeProtectedHeader } from 'jose';
+import { CompactSign, SignJWT, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTokens, type TokenClaims } from '../../src/domain/tokens';
 
@@ -36,6 +36,48 @@ describe('confirmation tokens', () => {
     const token = await tokens.sign(claims, 48 * HOUR);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid: expect.stringMatching(/^[0-9a-f]{8}$/) });
     expect(await tokens.verify(token, 'confirm')).toEqual({ ok: true, claims, expiresAt: c.now() + 48 * HOUR * 1000 });
+  });
+
+  it('writes the very bytes jose writes, and jose verifies them', async () => {
+    const c = clock();
+    const tokens = await createTokens({ secret: SECRET, now: c.now });
+    const key = new TextEncoder().encode(SECRET);
+    const exp = Math.floor(c.now() / 1000) + 48 * HOUR;
+    const token = await tokens.sign(claims, 48 * HOUR);
+    const { kid } = decodeProtectedHeader(token);
+    const byJose = await new SignJWT({ l: 'newsletter', p: 'c' }).setProtectedHeader({ alg: 'HS256', kid }).setSubject('sig_abc').setExpirationTime(exp).sign(key);
+    expect(token).toBe(byJose);
+    const hash = 'cd'.repeat(32);
+    const notMe = await tokens.sign({ list: 'newsletter', purpose: 'not_me', address: hash }, HOUR);
+    const verified = await jwtVerify(notMe, key, { algorithms: ['HS256'], currentDate: new Date(c.now()) });
+    expect(verified.payload).toEqual({ l: 'newsletter', p: 'n', sub: Buffer.from(hash, 'hex').toString('base64url'), exp: Math.floor(c.now() / 1000) + HOUR });
+  });
+
+  it('refuses a signature in any but its canonical encoding, critical header extensions, and a payload that is not a claims object', async () => {
+    const c = clock();
+    const tokens = await createTokens({ secret: SECRET, now: c.now });
+    const key = new TextEncoder().encode(SECRET);
+    const token = await tokens.sign(claims, HOUR);
+    const kid = decodeProtectedHeader(token).kid as string;
+    // 43 characters carry 258 bits for a 256-bit MAC: the last one has two spare bits.
+    const last = token.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sameBytes = token.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    expect(Buffer.from(sameBytes.split('.')[2], 'base64url')).toEqual(Buffer.from(token.split('.')[2], 'base64url'));
+    expect(await tokens.verify(sameBytes, 'confirm')).toEqual({ ok: false, reason: 'invalid' });
+
+    const exp = Math.floor(c.now() / 1000) + HOUR;
+    const withCrit = await new SignJWT({ l: 'newsletter', p: 'c' })
+      .setProtectedHeader({ alg: 'HS256', kid, crit: ['x-later'], 'x-later': true })
+      .setSubject('sig_abc')
+      .setExpirationTime(exp)
+      .sign(key, { crit: { 'x-later': true } });
+    expect(await tokens.verify(withCrit, 'confirm')).toEqual({ ok: false, reason: 'invalid' });
+
+    const notClaims = await new CompactSign(new TextEncoder().encode('[1,2]')).setProtectedHeader({ alg: 'HS256', kid }).sign(key);
+    expect(await tokens.verify(notClaims, 'confirm')).toEqual({ ok: false, reason: 'malformed' });
+    const noExpiry = await new SignJWT({ l: 'newsletter', p: 'c' }).setProtectedHeader({ alg: 'HS256', kid }).setSubject('sig_abc').sign(key);
+    expect((await tokens.verify(noExpiry, 'confirm')).ok).toBe(false);
   });
 
   it('never puts the secret into the token', async () => {
