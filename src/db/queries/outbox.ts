@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { bound, preparedPerDb } from '../prepared';
 import type { Atomic, Batch, Db, MailKind, OutboxMessage } from '../types';
 import { addresses, lists, outbox, outboxBatches, subscriptions } from '../schema';
 
@@ -110,12 +111,48 @@ export async function openBatch(
   withdrawn: Array<{ id: number; why: string }>,
   now: number,
 ): Promise<void> {
-  await atomic((tx) => [
-    ...withdrawn.map((w) => tx.update(outbox).set({ state: 'failed', lastError: w.why }).where(and(eq(outbox.id, w.id), eq(outbox.state, 'queued')))),
-    ...(members.length ? [tx.insert(outboxBatches).values({ id: batchId, idempotencyKey: `listgate-${batchId}`, nextAttemptAt: now, createdAt: now })] : []),
-    ...members.map((m) => tx.update(outbox).set({ state: 'sending', batchId, message: m.message }).where(and(eq(outbox.id, m.id), eq(outbox.state, 'queued')))),
-  ]);
+  await atomic((tx) => {
+    const q = memberUpdates(tx);
+    return [
+      ...withdrawn.map((w) => bound(q.fail, { id: w.id, state: 'queued', lastError: w.why })),
+      ...(members.length ? [tx.insert(outboxBatches).values({ id: batchId, idempotencyKey: `listgate-${batchId}`, nextAttemptAt: now, createdAt: now })] : []),
+      ...members.map((m) => bound(q.claim, { id: m.id, batchId, message: JSON.stringify(m.message) })),
+    ];
+  });
 }
+
+/**
+ * The per-mail updates of a batch, prepared once: a batch of a hundred built and wrote each
+ * statement's SQL anew, on the event loop, twice a batch (bench/RESULTS.md, round 5).
+ */
+const memberUpdates = preparedPerDb((db) => {
+  const p = (name: string) => sql`${sql.placeholder(name)}`;
+  return {
+    claim: db
+      .update(outbox)
+      // `message` is bound as its JSON text, which is how the column keeps it.
+      .set({ state: 'sending', batchId: p('batchId'), message: p('message') })
+      .where(and(eq(outbox.id, p('id')), eq(outbox.state, 'queued')))
+      .prepare(),
+    /** Gives a mail up, if it is still in `state`. */
+    fail: db
+      .update(outbox)
+      .set({ state: 'failed', lastError: p('lastError') })
+      .where(and(eq(outbox.id, p('id')), eq(outbox.state, p('state'))))
+      .prepare(),
+    /** A member the provider failed for good (whatever its state: the batch holds it). */
+    failAnswered: db
+      .update(outbox)
+      .set({ state: 'failed', lastError: p('lastError'), attempts: p('attempts') })
+      .where(eq(outbox.id, p('id')))
+      .prepare(),
+    sent: db
+      .update(outbox)
+      .set({ state: 'sent', sentAt: p('at'), providerId: p('providerId'), attempts: p('attempts'), lastError: null })
+      .where(eq(outbox.id, p('id')))
+      .prepare(),
+  };
+});
 
 /**
  * A batch's members in a stable order, with whether each may still be mailed: its subscription
@@ -160,7 +197,9 @@ export async function settleBatch(atomic: Atomic, o: BatchOutcome): Promise<void
   const sentIds = o.answered.filter((a) => 'providerId' in a).map((a) => a.id);
   const failedIds = [...o.dropped.map((d) => d.id), ...o.answered.filter((a) => 'error' in a).map((a) => a.id)];
   const ofMails = (tx: Db, ids: number[]) => tx.select({ id: outbox.subscriptionId }).from(outbox).where(inArray(outbox.id, ids));
-  await atomic((tx) => [
+  await atomic((tx) => {
+    const q = memberUpdates(tx);
+    return [
     ...(sentIds.length
       ? [
           tx
@@ -177,11 +216,11 @@ export async function settleBatch(atomic: Atomic, o: BatchOutcome): Promise<void
             .where(and(inArray(subscriptions.id, ofMails(tx, failedIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
         ]
       : []),
-    ...o.dropped.map((d) => tx.update(outbox).set({ state: 'failed', lastError: d.why }).where(and(eq(outbox.id, d.id), eq(outbox.state, 'sending')))),
+    ...o.dropped.map((d) => bound(q.fail, { id: d.id, state: 'sending', lastError: d.why })),
     ...o.answered.map((a) =>
       'providerId' in a
-        ? tx.update(outbox).set({ state: 'sent', sentAt: o.at, providerId: a.providerId, attempts: a.attempts, lastError: null }).where(eq(outbox.id, a.id))
-        : tx.update(outbox).set({ state: 'failed', lastError: a.error, attempts: a.attempts }).where(eq(outbox.id, a.id)),
+        ? bound(q.sent, { id: a.id, at: o.at, providerId: a.providerId, attempts: a.attempts })
+        : bound(q.failAnswered, { id: a.id, lastError: a.error, attempts: a.attempts }),
     ),
     tx.update(outboxBatches).set({ state: 'done', attempts: o.batch.attempts, leasedUntil: null, lastError: o.batch.lastError }).where(eq(outboxBatches.id, o.batchId)),
     tx
@@ -193,7 +232,8 @@ export async function settleBatch(atomic: Atomic, o: BatchOutcome): Promise<void
           notExists(tx.select({ one: sql`1` }).from(subscriptions).where(eq(subscriptions.id, outbox.subscriptionId))),
         ),
       ),
-  ]);
+  ];
+  });
 }
 
 /**
