@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { outbox, outboxBatches } from '../../src/db/schema';
+import { outbox, outboxBatches, subscriptions } from '../../src/db/schema';
 import worker, { type Bindings } from '../../src/worker';
 import { uniqueEmail, uniqueIp } from '../contract/harness';
 import { createSesFake } from '../support/fakes/ses/core';
@@ -59,6 +59,20 @@ describe('the worker with MAIL_TRANSPORT=ses (workerd)', () => {
     expect(ses.mailsTo(email)[0]).toMatchObject({ configurationSet: 'listgate-events', tags: { list: 'newsletter' }, accessKeyId: SES_TEST_CREDENTIALS.accessKeyId });
     expect(ses.mailsTo(email)[0].text).toContain(`${PUBLIC_URL}/confirm?token=`);
     expect((await rowTo(email))?.providerId).toBe(ses.mailsTo(email)[0].messageId);
+  });
+
+  it("confirms through the mail's link: its token is signed and checked in workerd, and a forged one answers 400", async () => {
+    const email = uniqueEmail('link');
+    expect((await signup(email)).status).toBe(202);
+    const token = /\/confirm\?token=([A-Za-z0-9._-]+)/.exec(ses.mailsTo(email)[0].text)![1];
+    const post = (t: string) => request('/confirm', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ token: t }) });
+    const [head, body, signature] = token.split('.');
+    const forged = `${head}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    expect((await post(forged)).status).toBe(400);
+    const res = await post(token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'confirmed' });
+    expect((await testDb().select().from(subscriptions).where(eq(subscriptions.email, email)).get())?.state).toBe('confirmed');
   });
 
   it('throttling, then success: the cron sends it, and exactly one mail is accepted', async () => {
