@@ -200,39 +200,39 @@ export async function settleBatch(atomic: Atomic, o: BatchOutcome): Promise<void
   await atomic((tx) => {
     const q = memberUpdates(tx);
     return [
-    ...(sentIds.length
-      ? [
-          tx
-            .update(subscriptions)
-            .set({ firstMailAt: o.at, expiresAt: o.at + o.ttlMs })
-            .where(and(inArray(subscriptions.id, ofMails(tx, sentIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
-        ]
-      : []),
-    ...(failedIds.length
-      ? [
-          tx
-            .update(subscriptions)
-            .set({ expiresAt: o.at + o.ttlMs })
-            .where(and(inArray(subscriptions.id, ofMails(tx, failedIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
-        ]
-      : []),
-    ...o.dropped.map((d) => bound(q.fail, { id: d.id, state: 'sending', lastError: d.why })),
-    ...o.answered.map((a) =>
-      'providerId' in a
-        ? bound(q.sent, { id: a.id, at: o.at, providerId: a.providerId, attempts: a.attempts })
-        : bound(q.failAnswered, { id: a.id, lastError: a.error, attempts: a.attempts }),
-    ),
-    tx.update(outboxBatches).set({ state: 'done', attempts: o.batch.attempts, leasedUntil: null, lastError: o.batch.lastError }).where(eq(outboxBatches.id, o.batchId)),
-    tx
-      .delete(outbox)
-      .where(
-        and(
-          eq(outbox.batchId, o.batchId),
-          isNotNull(outbox.subscriptionId),
-          notExists(tx.select({ one: sql`1` }).from(subscriptions).where(eq(subscriptions.id, outbox.subscriptionId))),
-        ),
+      ...(sentIds.length
+        ? [
+            tx
+              .update(subscriptions)
+              .set({ firstMailAt: o.at, expiresAt: o.at + o.ttlMs })
+              .where(and(inArray(subscriptions.id, ofMails(tx, sentIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
+          ]
+        : []),
+      ...(failedIds.length
+        ? [
+            tx
+              .update(subscriptions)
+              .set({ expiresAt: o.at + o.ttlMs })
+              .where(and(inArray(subscriptions.id, ofMails(tx, failedIds)), eq(subscriptions.state, 'pending'), isNull(subscriptions.firstMailAt))),
+          ]
+        : []),
+      ...o.dropped.map((d) => bound(q.fail, { id: d.id, state: 'sending', lastError: d.why })),
+      ...o.answered.map((a) =>
+        'providerId' in a
+          ? bound(q.sent, { id: a.id, at: o.at, providerId: a.providerId, attempts: a.attempts })
+          : bound(q.failAnswered, { id: a.id, lastError: a.error, attempts: a.attempts }),
       ),
-  ];
+      tx.update(outboxBatches).set({ state: 'done', attempts: o.batch.attempts, leasedUntil: null, lastError: o.batch.lastError }).where(eq(outboxBatches.id, o.batchId)),
+      tx
+        .delete(outbox)
+        .where(
+          and(
+            eq(outbox.batchId, o.batchId),
+            isNotNull(outbox.subscriptionId),
+            notExists(tx.select({ one: sql`1` }).from(subscriptions).where(eq(subscriptions.id, outbox.subscriptionId))),
+          ),
+        ),
+    ];
   });
 }
 
