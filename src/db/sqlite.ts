@@ -81,7 +81,7 @@ export function openSqlite(path: string): SqliteHandle {
     },
     startWriterThread(onError) {
       if (memory) return null;
-      return startWriterThread(path, db as unknown as Db, { intent, busyTimeoutMs: BUSY_TIMEOUT_MS, failFastMs: FAIL_FAST_MS, pragmas: CONNECTION_PRAGMAS, onError });
+      return startWriterThread(path, db as unknown as Db, { intent, busyTimeoutMs: BUSY_TIMEOUT_MS, failFastMs: FAIL_FAST_MS, pragmas: WRITER_PRAGMAS, onError });
     },
     close: () => sqlite.close(),
   };
@@ -96,6 +96,15 @@ const CONNECTION_PRAGMAS = [
   // transactions (an import's chunks) is copied into the file once per checkpoint, not once per few.
   'wal_autocheckpoint = 10000',
 ];
+
+/**
+ * The writer thread's: its transactions hold a savepoint per member (src/db/group-commit.ts), and
+ * SQLite copies every page a savepoint first changes into a sub-journal, by default a temporary file:
+ * a write call per page, per member. In memory the signup's statements took about a third less time
+ * (bench/RESULTS.md, round 6). Its statements are a group's few rows: no large sort spills there,
+ * and the main connection (console queries, imports) keeps temporary data on disk.
+ */
+const WRITER_PRAGMAS = [...CONNECTION_PRAGMAS, 'temp_store = MEMORY'];
 
 /**
  * drizzle prepares every query anew, and SQLite compiles each statement together with its
