@@ -1,7 +1,7 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../deps';
 import type { List } from '../db/types';
-import { findList } from '../db/queries/lists';
+import { findList, findRecentList } from '../db/queries/lists';
 import { LIST_SLUG } from '../domain/list-settings';
 import { ApiError } from '../errors';
 
@@ -21,3 +21,17 @@ export async function requireList(c: Context<AppEnv>): Promise<List> {
 
 /** Like requireList, but answers undefined for an unknown list. */
 export const listOfRequest = (c: Context<AppEnv>): Promise<List | undefined> => requireList(c).catch(() => undefined);
+
+/**
+ * For the signup post only: its list from a recent read (findRecentList), so that a flood of
+ * signups does not read the list's row once each. An unknown list is left to requireList (404).
+ */
+export const recentList: MiddlewareHandler<AppEnv> = async function recentList(c, next) {
+  const slug = c.req.param('list') ?? '';
+  if (c.req.method === 'POST' && LIST_SLUG.test(slug)) {
+    const deps = c.get('deps');
+    const list = await findRecentList(deps.db, slug, deps.clock.now());
+    if (list) c.set('list', list);
+  }
+  await next();
+};

@@ -13,6 +13,51 @@ export async function findList(db: Db, slug: string): Promise<List | undefined> 
   return (await listQueries(db).bySlug.get({ slug })) as List | undefined;
 }
 
+/**
+ * How long a signup may reuse a list's row read for an earlier one. The row changes with every
+ * signup (its counters), so SQLite reads it afresh each time (about a twelfth of a signup's time on
+ * the event loop, bench/RESULTS.md round 6); a signup needs only its settings. A change made in this
+ * process (the API, the console) reaches the next signup at once; one made by another process (the
+ * CLI) or another Workers isolate within this long.
+ */
+export const LIST_REUSE_MS = 1000;
+/** Counts this process's writes of list rows: a write makes every row read before it stale. */
+let listWrites = 0;
+/**
+ * Counted once the write has settled (committed or failed): a read that began before then has
+ * counted the writes before it and is never reused; one that begins after sees the write.
+ */
+async function afterListWrite<T>(write: () => T | PromiseLike<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    listWrites++;
+  }
+}
+type RecentList = { list: List; readAt: number; writes: number };
+const recentLists = new WeakMap<Db, Map<string, RecentList>>();
+const MAX_RECENT_LISTS = 1000;
+
+/**
+ * findList for a signup: the row read for an earlier signup while it is recent (LIST_REUSE_MS) and
+ * no list was written in this process since; undefined (read afresh every time) for no such list.
+ * Its counters may be behind: only settings are read from it.
+ */
+export async function findRecentList(db: Db, slug: string, now: number): Promise<List | undefined> {
+  let recent = recentLists.get(db);
+  if (!recent) recentLists.set(db, (recent = new Map()));
+  const hit = recent.get(slug);
+  if (hit && hit.writes === listWrites && now >= hit.readAt && now - hit.readAt < LIST_REUSE_MS) return hit.list;
+  const writes = listWrites;
+  const list = await findList(db, slug);
+  if (!list) recent.delete(slug);
+  else {
+    if (recent.size >= MAX_RECENT_LISTS) recent.clear();
+    recent.set(slug, { list, readAt: now, writes });
+  }
+  return list;
+}
+
 export async function findListById(db: Db, id: number): Promise<List | undefined> {
   return (await listQueries(db).byId.get({ id })) as List | undefined;
 }
@@ -43,21 +88,20 @@ export async function putList(db: Db, slug: string, values: ListSettings, now: n
     updatedAt: now,
   };
   const existing = await findList(db, slug);
-  const list = await db
-    .insert(lists)
-    .values({ ...settings, slug, createdAt: now })
-    .onConflictDoUpdate({ target: lists.slug, set: settings })
-    .returning()
-    .get();
+  const list = await afterListWrite(() =>
+    db
+      .insert(lists)
+      .values({ ...settings, slug, createdAt: now })
+      .onConflictDoUpdate({ target: lists.slug, set: settings })
+      .returning()
+      .get(),
+  );
   return { list, created: !existing };
 }
 
 /** The zero-configuration default list; does nothing when it already exists. */
 export async function ensureDefaultList(db: Db, now: number): Promise<void> {
-  await db
-    .insert(lists)
-    .values({ slug: 'newsletter', name: 'Newsletter', createdAt: now, updatedAt: now })
-    .onConflictDoNothing();
+  await afterListWrite(() => db.insert(lists).values({ slug: 'newsletter', name: 'Newsletter', createdAt: now, updatedAt: now }).onConflictDoNothing());
 }
 
 /**
@@ -67,7 +111,7 @@ export async function ensureDefaultList(db: Db, now: number): Promise<void> {
  * confirmation positions come from, which must never go back. Suppressions and erasures stay.
  */
 export async function deleteList(atomic: Atomic, id: number): Promise<void> {
-  await atomic((tx) => [
+  await afterListWrite(() => atomic((tx) => [
     tx.delete(outbox).where(and(eq(outbox.listId, id), ne(outbox.state, 'sending'))),
     // Its Resend sync's consumer (and with it the sync and its queue): nothing is left to push.
     tx.delete(pushConsumers).where(inArray(pushConsumers.id, tx.select({ id: resendSyncs.id }).from(resendSyncs).where(eq(resendSyncs.listId, id)))),
@@ -77,7 +121,7 @@ export async function deleteList(atomic: Atomic, id: number): Promise<void> {
     tx.delete(subscriptions).where(eq(subscriptions.listId, id)),
     tx.delete(settings).where(eq(settings.key, `health_status:${id}`)),
     tx.delete(lists).where(eq(lists.id, id)),
-  ]);
+  ]));
 }
 
 /** Keeps a consent wording under its hash (the first time it is seen). */

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../deps';
 import { ApiError, validate, type FieldError } from '../../errors';
 import { clientIp, readBody, wantsJson } from '../../http/request';
 import { t, pickLang } from '../../i18n/messages';
-import { requireList, listOfRequest } from '../../middleware/list';
+import { recentList, requireList, listOfRequest } from '../../middleware/list';
 import { listCors } from '../../middleware/list-cors';
 import { enforceLimits, rateKeyOf } from '../../middleware/rate-limit';
 import { contentSecurityPolicy } from '../../middleware/security-headers';
@@ -29,7 +29,7 @@ const honeypotFilled = (v: unknown) => (typeof v === 'string' ? v.length > 0 : v
 /** A list's hosted signup page, the form post (form, multipart or JSON) and the "check your inbox" page. */
 export const signupRoutes = new Hono<AppEnv>();
 
-signupRoutes.use('/:list/subscribe', listCors());
+signupRoutes.use('/:list/subscribe', recentList, listCors());
 
 // A browser post that fails validation or the rate limit gets the signup form back, in the list's
 // language, with what was typed, the problem and any "Did you mean" fix (same status code as JSON).
