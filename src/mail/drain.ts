@@ -147,7 +147,7 @@ async function openNewBatch(deps: Ports, now: number) {
   }
   const id = `b_${randomToken(12)}`;
   await openBatch(deps.atomic, id, members, withdrawn, now);
-  return members.length ? claimBatch(deps.db, now, id) : undefined;
+  return members.length ? claimBatch(deps.atomic, now, id) : undefined;
 }
 
 /**
@@ -156,7 +156,7 @@ async function openNewBatch(deps: Ports, now: number) {
  */
 export async function drainStep(deps: Ports, pace: Pace = async () => () => {}): Promise<DrainResult | null> {
   const now = deps.clock.now();
-  const batch = (await claimBatch(deps.db, now)) ?? (await openNewBatch(deps, now));
+  const batch = (await claimBatch(deps.atomic, now)) ?? (await openNewBatch(deps, now));
   return batch ? sendBatch(deps, batch, pace) : null;
 }
 

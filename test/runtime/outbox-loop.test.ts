@@ -90,7 +90,7 @@ describe('members suppressed while their batch waits', () => {
     for (const e of ['k1@example.com', 'k2@example.com', 'k3@example.com']) expect((await signup(h, e)).status).toBe(202);
     // The claim commits, then the process dies before the request.
     await openBatch(h.deps.atomic, 'b_crash', await Promise.all((await dueMails(h.deps.db, h.clock.now(), 100)).map(async (m) => ({ id: m.id, message: (await composeMail(h.deps, m))! }))), [], h.clock.now());
-    expect(await claimBatch(h.deps.db, h.clock.now(), 'b_crash')).toBeDefined();
+    expect(await claimBatch(h.deps.atomic, h.clock.now(), 'b_crash')).toBeDefined();
     await suppress(h, 'k2@example.com');
     await releaseAllLeases(h.deps.db); // what a Node restart does
     expect(await drainDue(h.deps, 10)).toEqual({ requests: 1, sent: 2, failed: 1 });

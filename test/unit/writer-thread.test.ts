@@ -7,6 +7,8 @@ import { confirmSignup, stateOn, unsubscribe, writeSignup, type SignupWrite } fr
 import { subscriptions } from '../../src/db/schema';
 import { openSqlite, type SqliteHandle } from '../../src/db/sqlite';
 import type { WriterThread } from '../../src/db/writer-thread';
+import { drainStep } from '../../src/mail/drain';
+import { testApp } from '../support/app';
 import { scratch } from '../support/scratch';
 
 const tmp = scratch('writer-thread');
@@ -97,6 +99,29 @@ describe('the writer thread', () => {
       const second = await writeSignup(writer.atomic, signup('held2@example.com')).then(() => null, (e: unknown) => e);
       expect(storageFault(second)?.kind).toBe('busy');
       expect(performance.now() - again).toBeLessThan(150);
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+  });
+
+  it("the outbox's claim on a batch is written there too: another process's held lock never stops this event loop", async () => {
+    const { h, writer, path } = await database();
+    // The server's ports: reads on the main connection, atomic groups in the writer thread.
+    const deps = { ...(await testApp()).deps, db: h.db, atomic: writer.atomic };
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 10);
+      const started = performance.now();
+      const err = await drainStep(deps).then(() => null, (e: unknown) => e);
+      clearInterval(ticking);
+      expect(storageFault(err)?.kind).toBe('busy');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+      // On the main connection the claim waited out the busy timeout in SQLite's sleeps, and this
+      // event loop (every request on it) with it.
+      expect(ticks).toBeGreaterThanOrEqual(10);
     } finally {
       other.prepare('ROLLBACK').run();
       other.close();

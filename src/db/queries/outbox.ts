@@ -27,25 +27,42 @@ export const queuedMailColumns = (kind: MailKind, due: SQL, createdAt: SQL) => (
 /** How long a drainer holds a batch: longer than a request may take (the mailers time out sooner). */
 export const LEASE_MS = 60_000;
 
-const unleased = (now: number) => or(isNull(outboxBatches.leasedUntil), lte(outboxBatches.leasedUntil, now));
+const unleased = (now: number | Placeholder) => or(isNull(outboxBatches.leasedUntil), lte(outboxBatches.leasedUntil, now));
+
+/** The claim of claimBatch, prepared once per Db: the oldest due batch, or the one named. */
+const claimQueries = preparedPerDb((db) => {
+  const claim = (named: boolean) => {
+    const now = sql.placeholder('now');
+    const candidate = db
+      .select({ id: outboxBatches.id })
+      .from(outboxBatches)
+      .where(and(eq(outboxBatches.state, 'open'), lte(outboxBatches.nextAttemptAt, now), unleased(now), named ? eq(outboxBatches.id, sql.placeholder('id')) : undefined))
+      .orderBy(asc(outboxBatches.createdAt))
+      .limit(1);
+    return db
+      .update(outboxBatches)
+      .set({ leasedUntil: sql`${sql.placeholder('leasedUntil')}` })
+      .where(and(inArray(outboxBatches.id, candidate), unleased(now)))
+      .returning()
+      .prepare();
+  };
+  return { oldest: claim(false), named: claim(true) };
+});
 
 /**
  * Takes the oldest open batch that is due and not held by another drainer, in one statement so two
  * drainers (Workers: a wake and the cron) never send the same batch at once. `id` limits it to one batch.
+ * It goes through `atomic` like the batch's other writes: on the Node server the writer thread
+ * writes it, so the event loop never waits for that thread's write lock (SQLite's busy wait sleeps
+ * 1, 2, 5 ms and more, with every request on the event loop waiting too).
  */
-export async function claimBatch(db: Db, now: number, id?: string): Promise<Batch | undefined> {
-  const candidate = db
-    .select({ id: outboxBatches.id })
-    .from(outboxBatches)
-    .where(and(eq(outboxBatches.state, 'open'), lte(outboxBatches.nextAttemptAt, now), unleased(now), id ? eq(outboxBatches.id, id) : undefined))
-    .orderBy(asc(outboxBatches.createdAt))
-    .limit(1);
-  return db
-    .update(outboxBatches)
-    .set({ leasedUntil: now + LEASE_MS })
-    .where(and(inArray(outboxBatches.id, candidate), unleased(now)))
-    .returning()
-    .get();
+export async function claimBatch(atomic: Atomic, now: number, id?: string): Promise<Batch | undefined> {
+  const [row] = await atomic((tx) => {
+    const q = claimQueries(tx);
+    const values = { now, leasedUntil: now + LEASE_MS };
+    return [id === undefined ? bound(q.oldest, values, 'get') : bound(q.named, { ...values, id }, 'get')];
+  });
+  return row as Batch | undefined;
 }
 
 /** Lets a batch go without sending it (stopping): it is due again at once. */
