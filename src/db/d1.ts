@@ -1,7 +1,6 @@
-import { fillPlaceholders } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Atomic, Db } from './types';
-import { isBound } from './prepared';
+import { boundParams, isBound } from './prepared';
 import * as schema from './schema';
 
 /**
@@ -24,8 +23,7 @@ export function openD1(binding: D1Database): { db: Db; atomic: Atomic } {
     return await binding.batch(
       statements.map((s) => {
         if (isBound(s)) {
-          const q = s.prepared.getQuery();
-          return binding.prepare(q.sql).bind(...fillPlaceholders(q.params, s.values));
+          return binding.prepare(s.prepared.getQuery().sql).bind(...boundParams(s));
         }
         const q = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
         return binding.prepare(q.sql).bind(...q.params);

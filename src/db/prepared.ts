@@ -1,3 +1,4 @@
+import { is, Param, Placeholder } from 'drizzle-orm';
 import type { Db } from './types';
 
 /**
@@ -37,8 +38,57 @@ export type BoundStatement = { run(): unknown; prepared: PreparedStatement; valu
  */
 export type BoundMode = 'run' | 'get' | 'all';
 
+/**
+ * A class rather than an object literal with its own `run` closure: a group is built per request,
+ * and under tsx (`npm start`) every named closure made per call is also renamed per call (esbuild's
+ * keepNames), which cost a signup 1 % of the event loop (bench/RESULTS.md, round 7).
+ */
+class Bound implements BoundStatement {
+  constructor(
+    readonly prepared: PreparedStatement,
+    readonly values: Record<string, unknown>,
+    readonly mode: BoundMode,
+  ) {}
+  run() {
+    return this.prepared[this.mode](this.values);
+  }
+}
+
 export function bound(prepared: PreparedStatement, values: Record<string, unknown>, mode: BoundMode = 'run'): BoundStatement {
-  return { run: () => prepared[mode](values), prepared, values, mode };
+  return new Bound(prepared, values, mode);
+}
+
+/** One parameter of a prepared query: a value as it stands, or a placeholder's name (and its column's encoder). */
+type Slot = { name: null; value: unknown } | { name: string; encoder: { mapToDriverValue(value: unknown): unknown } | null };
+const slotsOf = new WeakMap<object, Slot[]>();
+
+/**
+ * The bound parameters of `statement`: what drizzle's `fillPlaceholders(getQuery().params, values)`
+ * answers, with the placeholders found once per prepared query instead of on every call (drizzle
+ * checks every parameter's class twice or three times a call: 2 % of a signup's event loop, round 7).
+ */
+export function boundParams(statement: Pick<BoundStatement, 'prepared' | 'values'>): unknown[] {
+  let slots = slotsOf.get(statement.prepared);
+  if (slots === undefined) {
+    slots = statement.prepared.getQuery().params.map((p): Slot => {
+      if (is(p, Placeholder)) return { name: p.name, encoder: null };
+      if (is(p, Param) && is(p.value, Placeholder)) return { name: p.value.name, encoder: p.encoder };
+      return { name: null, value: p };
+    });
+    slotsOf.set(statement.prepared, slots);
+  }
+  const { values } = statement;
+  const params = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot.name === null) {
+      params[i] = slot.value;
+      continue;
+    }
+    if (!(slot.name in values)) throw new Error(`No value for placeholder "${slot.name}" was provided`);
+    params[i] = slot.encoder ? slot.encoder.mapToDriverValue(values[slot.name]) : values[slot.name];
+  }
+  return params;
 }
 
 export const isBound = (s: unknown): s is BoundStatement =>

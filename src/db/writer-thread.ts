@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import * as drizzleOrm from 'drizzle-orm';
 import { BUSY_CODES } from './errors';
 import { busyGate, groupCommit } from './group-commit';
-import { isBound, type BoundStatement } from './prepared';
+import { boundParams, isBound, type BoundStatement } from './prepared';
 import type { Atomic, AtomicStatement, Db } from './types';
 
 /**
@@ -82,7 +82,6 @@ export function writeIntent(): WriteIntent & { flag: Int32Array } {
   };
 }
 
-const { fillPlaceholders } = drizzleOrm;
 /**
  * drizzle's own row mapping (what its prepared get/all on better-sqlite3 call), exported by the
  * package at run time but left out of its type declarations.
@@ -134,7 +133,7 @@ function toWire(statement: AtomicStatement, name: (sql: string) => number | stri
     const prepared = statement.prepared as Prepared;
     const query = prepared.getQuery();
     const mapped = statement.mode !== 'run' && Boolean(prepared.fields || prepared.customResultMapper);
-    return [name(query.sql), fillPlaceholders(query.params, statement.values), statement.mode, mapped];
+    return [name(query.sql), boundParams(statement), statement.mode, mapped];
   }
   const query = (statement as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
   return [name(query.sql), query.params, 'run', false];
