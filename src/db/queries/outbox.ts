@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { bound, preparedPerDb } from '../prepared';
 import type { Atomic, Batch, Db, MailKind, OutboxMessage } from '../types';
-import { addresses, lists, outbox, outboxBatches, subscriptions } from '../schema';
+import { addresses, outbox, outboxBatches, subscriptions } from '../schema';
 import { findListById } from './lists';
 
 /**
