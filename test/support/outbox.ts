@@ -1,9 +1,28 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Deps } from '../../src/deps';
+import type { SignupWrite } from '../../src/db/queries/subscriptions';
 import { outbox } from '../../src/db/schema';
 import { resendMailer } from '../../src/mail/resend';
 import { testApp } from './app';
 import { type ResendImitationOptions, startResendImitation } from './fakes/resend/node';
+
+let writes = 0;
+/**
+ * What the signup service hands `writeSignup` for a new address, for tests below the HTTP layer;
+ * ids unique per call. Its confirmation is queued only with `queueMail` (the cap admits a mail
+ * whose signup id it can find).
+ */
+export function signupWrite(email: string, opts: { now?: number; mailAt?: number; listId?: number; queueMail?: boolean } = {}): SignupWrite {
+  const now = opts.now ?? Date.now();
+  const i = writes++;
+  const id = (s: string) => `${s}${i}-${now}-${Math.random().toString(36).slice(2)}`;
+  const freshSignupId = id('s');
+  return {
+    listId: opts.listId ?? 1, email, key: email, name: null, mailboxHash: id('m'), legacyHash: id('l'), publicId: id('sub_'), provider: 'other',
+    consentHash: null, now, expiresAt: now + 86_400_000, freshSignupId, mailSignupId: opts.queueMail ? freshSignupId : '', unsubToken: id('u_'), mailNonce: id('n'),
+    skipCooldown: false, mailAt: opts.mailAt ?? now, ip: '10.0.0.1', userAgent: null, source: null,
+  };
+}
 
 /** Puts `addresses.length` rendered mails straight into the outbox, as signups would. */
 export async function queueMails(db: Db, addresses: string[], now: number): Promise<void> {

@@ -1,37 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dueMails } from '../../src/db/queries/outbox';
 import { ensureDefaultList } from '../../src/db/queries/lists';
-import { writeSignup, type SignupWrite } from '../../src/db/queries/subscriptions';
+import { writeSignup } from '../../src/db/queries/subscriptions';
 import { openSqlite } from '../../src/db/sqlite';
+import { signupWrite } from '../support/outbox';
 
 const T0 = Date.UTC(2026, 11, 1);
 
 /** A signup whose confirmation mail is queued to go at `mailAt`. */
-function signup(listId: number, n: number, mailAt: number): SignupWrite {
-  const now = T0 + n;
-  return {
-    listId,
-    email: `due${n}@example.com`,
-    key: `due${n}@example.com`,
-    name: null,
-    mailboxHash: `hash-${n}`,
-    legacyHash: `hash-${n}`,
-    publicId: `sub_due${n}`,
-    provider: 'other',
-    consentHash: null,
-    now,
-    expiresAt: now + 86_400_000,
-    freshSignupId: `signup-${n}`,
-    mailSignupId: `signup-${n}`,
-    unsubToken: `u_due${n}`,
-    mailNonce: `nonce-${n}`,
-    skipCooldown: false,
-    mailAt,
-    ip: '192.0.2.1',
-    userAgent: null,
-    source: null,
-  };
-}
+const signup = (listId: number, n: number, mailAt: number) => signupWrite(`due${n}@example.com`, { listId, now: T0 + n, mailAt, queueMail: true });
 
 describe('the due mails a new batch takes', () => {
   it('are the first to have become due, whatever order they were queued in, each with its list', async () => {

@@ -3,12 +3,13 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storageFault } from '../../src/db/errors';
 import { ensureDefaultList } from '../../src/db/queries/lists';
-import { confirmSignup, stateOn, unsubscribe, writeSignup, type SignupWrite } from '../../src/db/queries/subscriptions';
+import { confirmSignup, stateOn, unsubscribe, writeSignup } from '../../src/db/queries/subscriptions';
 import { subscriptions } from '../../src/db/schema';
 import { openSqlite, type SqliteHandle } from '../../src/db/sqlite';
 import type { WriterThread } from '../../src/db/writer-thread';
 import { drainStep } from '../../src/mail/drain';
 import { testApp } from '../support/app';
+import { signupWrite } from '../support/outbox';
 import { scratch } from '../support/scratch';
 
 const tmp = scratch('writer-thread');
@@ -51,22 +52,11 @@ async function watchingTheLoop(work: () => Promise<unknown>): Promise<{ err: unk
   return { err, ms: performance.now() - started, ticks };
 }
 
-let n = 0;
-function signup(email: string, now = Date.now()): SignupWrite {
-  const i = n++;
-  const id = (s: string) => `${s}${i}-${now}-${Math.random().toString(36).slice(2)}`;
-  return {
-    listId: 1, email, key: email, name: null, mailboxHash: id('m'), legacyHash: id('l'), publicId: id('sub_'), provider: 'other',
-    consentHash: null, now, expiresAt: now + 86_400_000, freshSignupId: id('s'), mailSignupId: '', unsubToken: id('u_'), mailNonce: id('n'),
-    skipCooldown: false, mailAt: now, ip: '10.0.0.1', userAgent: null, source: null,
-  };
-}
-
 describe('the writer thread', () => {
   it('writes signups, confirms and unsubscribes, answering what the main connection would', async () => {
     const { h, writer } = await database();
     const ports = { db: h.db, atomic: writer.atomic };
-    const writes = ['a@example.com', 'b@example.com', 'c@example.com'].map((e) => signup(e));
+    const writes = ['a@example.com', 'b@example.com', 'c@example.com'].map((e) => signupWrite(e));
     for (const w of writes) w.mailSignupId = w.freshSignupId;
     await Promise.all(writes.map((w) => writeSignup(writer.atomic, w)));
     // Committed (another connection sees them) by the time the promises settle.
@@ -89,9 +79,9 @@ describe('the writer thread', () => {
 
   it('rejects a failing group alone, with SQLite\'s code; the others of its turn commit', async () => {
     const { h, writer } = await database();
-    const dup = signup('dup@example.com');
-    const clash = { ...signup('other@example.com'), publicId: dup.publicId };
-    const results = await Promise.allSettled([writeSignup(writer.atomic, dup), writeSignup(writer.atomic, clash), writeSignup(writer.atomic, signup('ok@example.com'))]);
+    const dup = signupWrite('dup@example.com');
+    const clash = { ...signupWrite('other@example.com'), publicId: dup.publicId };
+    const results = await Promise.allSettled([writeSignup(writer.atomic, dup), writeSignup(writer.atomic, clash), writeSignup(writer.atomic, signupWrite('ok@example.com'))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const err = (results[1] as PromiseRejectedResult).reason as { code?: string; message: string };
     expect(err.code).toBe('SQLITE_CONSTRAINT_UNIQUE');
@@ -104,13 +94,13 @@ describe('the writer thread', () => {
     const { writer, path } = await database();
     const release = holdWriteLock(path);
     try {
-      const first = await watchingTheLoop(() => writeSignup(writer.atomic, signup('held@example.com')));
+      const first = await watchingTheLoop(() => writeSignup(writer.atomic, signupWrite('held@example.com')));
       expect(storageFault(first.err)).toEqual({ kind: 'busy', code: 'SQLITE_BUSY' });
       expect(first.ms).toBeGreaterThanOrEqual(200);
       // The wait happened in the writer's thread: this event loop went on (a timer every 10 ms).
       expect(first.ticks).toBeGreaterThanOrEqual(10);
       // Once a wait ran out, the thread's busy gate fails the next group at once instead of waiting again.
-      const second = await watchingTheLoop(() => writeSignup(writer.atomic, signup('held2@example.com')));
+      const second = await watchingTheLoop(() => writeSignup(writer.atomic, signupWrite('held2@example.com')));
       expect(storageFault(second.err)?.kind).toBe('busy');
       expect(second.ms).toBeLessThan(150);
     } finally {
@@ -139,7 +129,7 @@ describe('the writer thread', () => {
     const { h, writer } = await database();
     // The main connection takes the write lock and keeps it past the writer's busy timeout (250 ms).
     h.sqlite.prepare('BEGIN IMMEDIATE').run();
-    const written = writeSignup(writer.atomic, signup('after@example.com')).then(() => performance.now());
+    const written = writeSignup(writer.atomic, signupWrite('after@example.com')).then(() => performance.now());
     await new Promise((r) => setTimeout(r, 600));
     const committed = performance.now();
     h.sqlite.prepare('COMMIT').run();
@@ -150,19 +140,19 @@ describe('the writer thread', () => {
 
   it('commits and answers every group handed over before stop()', async () => {
     const { h, writer } = await database();
-    const answers = Array.from({ length: 20 }, (_, i) => writeSignup(writer.atomic, signup(`s${i}@example.com`)));
+    const answers = Array.from({ length: 20 }, (_, i) => writeSignup(writer.atomic, signupWrite(`s${i}@example.com`)));
     await writer.stop();
     await expect(Promise.all(answers)).resolves.toHaveLength(20);
     expect(h.sqlite.prepare("SELECT count(*) AS n FROM subscriptions WHERE state = 'pending'").get()).toEqual({ n: 20 });
     // A group after stop() is refused, never lost silently.
-    await expect(writeSignup(writer.atomic, signup('late@example.com'))).rejects.toThrow(/writer thread stopped/);
+    await expect(writeSignup(writer.atomic, signupWrite('late@example.com'))).rejects.toThrow(/writer thread stopped/);
   });
 
   it('refuses what a dead thread held as a storage fault, and the next group starts a new thread that writes', async () => {
     const { h, writer, errors } = await database();
     // The first thread has named the signup's statements by number; the next must be told them again.
-    await writeSignup(writer.atomic, signup('before@example.com'));
-    const held = writeSignup(writer.atomic, signup('held@example.com'));
+    await writeSignup(writer.atomic, signupWrite('before@example.com'));
+    const held = writeSignup(writer.atomic, signupWrite('held@example.com'));
     const killed = writer.kill();
     const err = await held.then(() => null, (e: unknown) => e);
     await killed;
@@ -171,9 +161,9 @@ describe('the writer thread', () => {
     expect(await stateOn(h.db, 1, 'held@example.com')).toBe(err ? undefined : 'pending');
     expect(errors.join('\n')).toMatch(/writer/i);
 
-    await writeSignup(writer.atomic, signup('after@example.com'));
+    await writeSignup(writer.atomic, signupWrite('after@example.com'));
     expect(await stateOn(h.db, 1, 'after@example.com')).toBe('pending');
-    const confirm = signup('after2@example.com');
+    const confirm = signupWrite('after2@example.com');
     confirm.mailSignupId = confirm.freshSignupId;
     await writeSignup(writer.atomic, confirm);
     expect(await confirmSignup({ db: h.db, atomic: writer.atomic }, confirm.freshSignupId, { now: Date.now(), ip: '10.0.0.3', userAgent: null })).toEqual({ outcome: 'confirmed', listId: 1 });

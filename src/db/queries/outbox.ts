@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, min, notExists, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { bound, preparedPerDb } from '../prepared';
-import type { Atomic, Batch, Db, MailKind, OutboxMessage } from '../types';
+import type { Atomic, Batch, Db, List, MailKind, OutboxMessage } from '../types';
 import { addresses, outbox, outboxBatches, subscriptions } from '../schema';
 import { findListById } from './lists';
 
@@ -119,8 +119,8 @@ const dueMailQuery = preparedPerDb((db) =>
  */
 export async function dueMails(db: Db, now: number, max: number) {
   const rows = await dueMailQuery(db).all({ now, max });
-  const listIds = [...new Set(rows.flatMap((r) => (r.listId === null ? [] : [r.listId])))];
-  const byId = new Map(await Promise.all(listIds.map(async (id) => [id, await findListById(db, id)] as const)));
+  const byId = new Map<number, List | undefined>();
+  for (const { listId } of rows) if (listId !== null && !byId.has(listId)) byId.set(listId, await findListById(db, listId));
   // A left join answers an object of nulls for a missing subscription.
   return rows.map((r) => ({
     id: r.id,
