@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
+import { LOCAL_EXPORT_PAGE } from '../db/queries/export';
 import { findList } from '../db/queries/lists';
 import { openExportDb } from '../db/sqlite-reader';
 import { exportChunks } from '../services/export';
@@ -27,8 +28,8 @@ export function registerExport(program: Command): Command {
         let rows = 0;
         try {
           if (o.out) await once(sink, 'open');
-          const pageRows = (n: number) => progress((rows += n), false);
-          for await (const chunk of exportChunks(reader.db, list.id, o.format, origin, pageRows)) await write(sink, chunk);
+          const onPage = (n: number) => progress((rows += n), false);
+          for await (const chunk of exportChunks(reader.db, list.id, o.format, origin, { pageRows: LOCAL_EXPORT_PAGE, onPage })) await write(sink, chunk);
           if (o.out) await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
         } catch (err) {
           throw new CliFailure(`export failed after ${rows} rows: ${(err as Error).message}`);

@@ -24,17 +24,25 @@ export async function exportJsonPage(db: Db, listId: number, publicUrl: string, 
  * The whole export as text chunks in a streaming format (the CSV header first), one keyset page a
  * chunk: the next page is read only when the consumer asks for it, so memory holds about one page
  * whatever the list size and a slow consumer slows the reads. Like a JSON walk, the stream shows what
- * was confirmed when it began, each address once. `onPage` sees each page's row count.
+ * was confirmed when it began, each address once. Pages hold `pageRows` rows (EXPORT_PAGE unless
+ * told: LOCAL_EXPORT_PAGE on Node's own reader); `onPage` sees each page's row count.
  */
-export async function* exportChunks(db: Db, listId: number, format: 'csv' | 'ndjson', publicUrl: string, onPage?: (rows: number) => void): AsyncGenerator<string> {
+export async function* exportChunks(
+  db: Db,
+  listId: number,
+  format: 'csv' | 'ndjson',
+  publicUrl: string,
+  opts: { pageRows?: number; onPage?: (rows: number) => void } = {},
+): AsyncGenerator<string> {
+  const { pageRows = EXPORT_PAGE, onPage } = opts;
   if (format === 'csv') yield CSV_HEADER;
   const until = await positionCeiling(db);
   for (let after = 0; ; ) {
-    const rows = await exportPage(db, listId, after, until, EXPORT_PAGE);
+    const rows = await exportPage(db, listId, after, until, pageRows);
     if (rows.length === 0) return;
     after = rows[rows.length - 1].seq;
     onPage?.(rows.length);
     yield formatRows(rows, format, publicUrl);
-    if (rows.length < EXPORT_PAGE) return;
+    if (rows.length < pageRows) return;
   }
 }

@@ -4,11 +4,19 @@ import type { ExportRow } from '../../domain/export-format';
 import { changes, subscriptions, suppressions } from '../schema';
 
 /**
- * Rows per keyset page when streaming: big enough to amortise a query, small enough that a page's
- * rows, its text and its encoded bytes stay small. At 5,000 a 1,000,000-row export peaked about
- * 55 MB higher (262 against 207 MB, bench/RESULTS.md round 8) in the same time.
+ * Rows per keyset page of a streamed export. D1 (Workers) has no cursor and counts queries per
+ * invocation (1,000 on Workers Paid, 50 on Free): pages of 5,000 keep a million rows at 200 queries
+ * (README, "Export sizes on Workers").
  */
-export const EXPORT_PAGE = 1000;
+export const EXPORT_PAGE = 5000;
+
+/**
+ * The same on Node's own read-only connection (the server's export reader, the CLI's export): a
+ * query on the local file is cheap and the memory is the server's own, so pages of 1,000 rows, as
+ * the export floor writes. At 5,000 a 1,000,000-row export peaked about 55 MB higher (262 against
+ * 207 MB, bench/RESULTS.md round 8) in the same time.
+ */
+export const LOCAL_EXPORT_PAGE = 1000;
 
 /**
  * One keyset page of the export: confirmed subscribers of a list with a position in (`after`,

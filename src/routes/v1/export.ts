@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import * as z from 'zod';
+import { EXPORT_PAGE, LOCAL_EXPORT_PAGE } from '../../db/queries/export';
 import { safeErrorText } from '../../logger';
 import { requireList } from '../../middleware/list';
 import { exportChunks, exportJsonPage } from '../../services/export';
@@ -60,7 +61,9 @@ export const exportRoutes = v1Router().openapi(
     const db = deps.exportDb ?? deps.db;
     if (q.format === 'json') return c.json(await exportJsonPage(db, list.id, deps.config.PUBLIC_URL, q.limit, q.cursor), 200);
 
-    const chunks = exportChunks(db, list.id, q.format, deps.config.PUBLIC_URL);
+    // Node's own reader takes small pages (memory); D1's are large (queries per invocation).
+    const pageRows = deps.exportDb ? LOCAL_EXPORT_PAGE : EXPORT_PAGE;
+    const chunks = exportChunks(db, list.id, q.format, deps.config.PUBLIC_URL, { pageRows });
     const encoder = new TextEncoder();
     // A pull stream: the next page is read only when the client has taken the previous one.
     const body = new ReadableStream<Uint8Array>(
