@@ -21,9 +21,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqlite } from '../src/db/sqlite';
-import { installationHashKey } from '../src/services/installation';
 import { mailboxHashesMany } from '../src/services/mailbox';
+import { migratedDatabase } from './lib/seed';
 import { printResults } from './lib/types';
 
 const TIME_RATIO = 1.5;
@@ -39,20 +38,19 @@ const dbPath = join(dir, 'bench.db');
 
 async function seed() {
   const started = performance.now();
-  const h = openSqlite(dbPath);
-  // Rows carry their mailbox hash under the installation's key, as a signup writes them: otherwise
-  // the app's first start fills in a million hashes (the upgrade path of data stored before
-  // mailboxes were folded) and that run's peak RSS, the one the target counts, measured it too.
-  const hashKey = await installationHashKey(h.db);
-  const insertList = h.sqlite.prepare('INSERT INTO lists (slug, name, created_at, updated_at) VALUES (?, ?, 0, 0) RETURNING id');
+  // Rows carry their mailbox hash (migratedDatabase's key), as a signup writes them: otherwise the
+  // app's first start fills in a million hashes (the upgrade path of data stored before mailboxes
+  // were folded) and that run's peak RSS, the one the target counts, measured it too.
+  const db = await migratedDatabase(dbPath);
+  const insertList = db.prepare('INSERT INTO lists (slug, name, created_at, updated_at) VALUES (?, ?, 0, 0) RETURNING id');
   // Through normal SQL, so the triggers keep the counters exact.
-  const insert = h.sqlite.prepare(
+  const insert = db.prepare(
     `INSERT INTO subscriptions (list_id, email, key, mailbox_hash, name, state, signup_id, unsub_token, created_at, updated_at, confirmed_at, confirm_seq, public_id)
      VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, 'sub_' || ?)`,
   );
   let seq = 0;
   const t0 = Date.UTC(2026, 0, 1);
-  h.sqlite.transaction(() => {
+  db.transaction(() => {
     for (const [slug, n] of [['small', SMALL], ['big', BIG]] as const) {
       const { id } = insertList.get(slug, slug) as { id: number };
       for (let i = 0; i < n; i++) {
@@ -60,14 +58,14 @@ async function seed() {
         const email = `subscriber${seq}@example.com`;
         const name = i % 10 === 0 ? `Doe, Jane "${seq}"` : i % 3 === 0 ? null : `Person ${seq}`;
         const at = t0 + seq * 1000;
-        const [{ mailboxHash }] = mailboxHashesMany({ hashKey }, [email]);
+        const [{ mailboxHash }] = mailboxHashesMany(db, [email]);
         insert.run(id, email, email, mailboxHash, name, `sg_${seq}`, `u_${String(seq).padStart(32, '0')}`, at, at, at, seq, `sg_${seq}`);
       }
     }
   })();
-  h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  const counts = h.sqlite.prepare('SELECT slug, count_confirmed AS n FROM lists WHERE slug IN (?, ?) ORDER BY slug').all('big', 'small');
-  h.close();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const counts = db.prepare('SELECT slug, count_confirmed AS n FROM lists WHERE slug IN (?, ?) ORDER BY slug').all('big', 'small');
+  db.close();
   console.log(`seeded ${SMALL + BIG} confirmed subscribers in ${((performance.now() - started) / 1000).toFixed(1)} s; counters: ${JSON.stringify(counts)}`);
 }
 
